@@ -1,0 +1,55 @@
+// A local S3-compatible server that really checks SigV4 signatures (@20minutes/s3rver), standing in for R2.
+import { mkdir } from 'node:fs/promises';
+// @ts-expect-error — the package ships no types; the surface we use is typed below.
+import S3rverModule from '@20minutes/s3rver';
+
+interface S3rverInstance {
+  run(): Promise<{ port: number; address: string }>;
+  close(): Promise<void>;
+}
+type S3rverCtor = new (options: Record<string, unknown>) => S3rverInstance;
+const S3rver = S3rverModule as S3rverCtor;
+
+export interface LocalS3Options {
+  port: number;
+  host?: string;
+  dataDir: string;
+  bucket: string;
+  /** CORS rules as S3 CORSConfiguration XML (the same rules R2 is given). */
+  corsXml?: string;
+}
+
+export interface LocalS3 {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  close(): Promise<void>;
+}
+
+/** s3rver's fixed credentials; anything else is refused with 403, as R2 would. */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+export async function startS3(options: LocalS3Options): Promise<LocalS3> {
+  const host = options.host ?? '127.0.0.1';
+  await mkdir(options.dataDir, { recursive: true });
+  const server = new S3rver({
+    port: options.port,
+    address: host,
+    silent: true,
+    directory: options.dataDir,
+    // Path-style URLs (http://127.0.0.1:port/bucket/key), as the R2 S3 endpoint also accepts.
+    vhostBuckets: false,
+    allowMismatchedSignatures: false,
+    configureBuckets: [{ name: options.bucket, configs: options.corsXml ? [options.corsXml] : [] }],
+  });
+  const address = await server.run();
+  return {
+    endpoint: `http://${host}:${address.port}`,
+    bucket: options.bucket,
+    region: 'auto',
+    ...LOCAL_S3_CREDENTIALS,
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,18 @@
+// The instance registry: which instances exist, where their origin lives, whether they are in maintenance.
+// Configuration, not code: adding an instance is a new entry here (wrangler var INSTANCES), nothing else.
+import { z } from 'zod';
+import { isValidInstanceId } from './instance-id.ts';
+
+export const InstanceEntrySchema = z.object({
+  id: z.string().refine(isValidInstanceId, 'must be a lowercase id like "instance1" and not a reserved subdomain'),
+  origin: z.url({ protocol: /^https?$/ }),
+  title: z.string().min(1).max(100).optional(),
+  maintenance: z.boolean().default(false),
+});
+export type InstanceEntry = z.infer<typeof InstanceEntrySchema>;
+
+export const InstanceRegistrySchema = z
+  .array(InstanceEntrySchema)
+  .min(1)
+  .refine((list) => new Set(list.map((i) => i.id)).size === list.length, 'instance ids must be unique');
+export type InstanceRegistry = z.infer<typeof InstanceRegistrySchema>;

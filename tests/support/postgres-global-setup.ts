@@ -1,0 +1,25 @@
+// Vitest global setup for tests on real Postgres: one throwaway cluster per run, on a free port.
+// Each test file creates its own database from it (see tests/support/test-database.ts), so no test
+// depends on another's data.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../../local/ports.ts';
+import { startPostgres } from '../../local/postgres.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dir = await mkdtemp(join(tmpdir(), 'wikiplatform-test-pg-'));
+  const pg = await startPostgres({ dataDir: join(dir, 'cluster'), port: await freePort(), databases: [] });
+  project.provide('postgresAdminUrl', pg.urlFor('postgres'));
+  return async () => {
+    await pg.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+}
