@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'origin/**/*.test.ts', 'local/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'origin/**/*.test.ts', 'local/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/deploy/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },

@@ -1,0 +1,61 @@
+// The origin host's compose file, checked for the shape ops rely on (no Docker engine runs here).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '../..');
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, { environment?: Record<string, string>; healthcheck?: unknown; restart?: string; depends_on?: Record<string, unknown> | string[]; ports?: unknown; image?: string; volumes?: string[] }>;
+};
+const services = compose.services;
+const instances = Object.keys(services).filter((name) => /^instance\d+$/.test(name));
+
+describe('docker-compose.yml', () => {
+  it('runs the three instances, the portal and Keycloak, each with its own Postgres', () => {
+    expect(instances.sort()).toEqual(['instance1', 'instance2', 'instance3']);
+    const databaseHosts = new Set<string>();
+    for (const name of [...instances, 'portal']) {
+      const url = services[name]!.environment!.DATABASE_URL!;
+      const host = new URL(url.replace(/\$\{[^}]+\}/g, 'x')).hostname;
+      expect(services[host], `${name} points at a database service`).toBeDefined();
+      databaseHosts.add(host);
+    }
+    expect(databaseHosts.size).toBe(instances.length + 1);
+    expect(services['keycloak-db']).toBeDefined();
+  });
+
+  it('gives every service a health check and a restart policy', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.healthcheck, `${name} has a health check`).toBeDefined();
+      expect(service.restart, `${name} restarts`).toBe('unless-stopped');
+    }
+  });
+
+  it('waits for each database to be healthy before starting its origin', () => {
+    for (const name of [...instances, 'portal']) {
+      const deps = services[name]!.depends_on as Record<string, { condition: string }>;
+      const db = Object.keys(deps)[0]!;
+      expect(deps[db]!.condition).toBe('service_healthy');
+    }
+  });
+
+  it('takes every secret from the environment and commits none', () => {
+    const raw = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    for (const [name, service] of Object.entries(services)) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        if (/PASSWORD|SECRET|TOKEN|JWKS/.test(key)) expect(String(value), `${name}.${key}`).toMatch(/\$\{[A-Z0-9_]+/);
+      }
+    }
+    expect(raw).not.toMatch(/-----BEGIN|sk_live_|sk_test_/);
+  });
+
+  it('publishes no origin or database port: the edge reaches origins through the tunnel', () => {
+    for (const [name, service] of Object.entries(services)) expect(service.ports, `${name} publishes no port`).toBeUndefined();
+  });
+
+  it('imports the realm file that the local identity provider reads', () => {
+    const mount = services.keycloak!.volumes!.find((v) => v.includes('realm-wikiplatform.json'));
+    expect(mount).toMatch(/^\.\/deploy\/keycloak\/realm-wikiplatform\.json:/);
+  });
+});
