@@ -1,0 +1,113 @@
+// The sign-in step of oidc-provider's interaction flow: show the form, check the password, hand the
+// account back to the provider. Consent never reaches here (grants are implicit, see provider-config.ts).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Provider } from 'oidc-provider';
+import type { DemoUser } from './demo-users.ts';
+import { subjectFor } from './keycloak-claims.ts';
+import { renderErrorPage, renderLoginPage } from './login-page.ts';
+import type { Realm } from './realm.ts';
+
+const MAX_FORM_BYTES = 16 * 1024;
+// Keycloak's wording: it never says which of the two was wrong.
+const INVALID_CREDENTIALS = 'Invalid username or password.';
+
+export interface InteractionDeps {
+  provider: Provider;
+  realm: Realm;
+  users: readonly DemoUser[];
+  mountPath: string;
+  showDemoHint: boolean;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export function createInteractionHandler(deps: InteractionDeps) {
+  const { provider, realm, users, mountPath } = deps;
+
+  return async function handleInteraction(req: IncomingMessage, res: ServerResponse, uid: string, action: string): Promise<void> {
+    let details;
+    try {
+      details = await provider.interactionDetails(req, res);
+    } catch {
+      return sendHtml(res, 400, renderErrorPage('Sign-in expired', 'This sign-in attempt has expired. Go back to the application and start again.'));
+    }
+    if (details.uid !== uid) {
+      return sendHtml(res, 400, renderErrorPage('Sign-in expired', 'This sign-in attempt is no longer current. Go back to the application and start again.'));
+    }
+    const clientId = String(details.params.client_id ?? '');
+    const client = realm.clients.find((c) => c.clientId === clientId);
+    const formOptions = {
+      action: `${mountPath}/interaction/${encodeURIComponent(uid)}/login`,
+      realmDisplayName: realm.name,
+      clientName: client?.name ?? clientId,
+      demoUsernames: deps.showDemoHint ? users.map((u) => u.username) : undefined,
+    };
+
+    if (details.prompt.name !== 'login') {
+      // Any other prompt (consent) is granted implicitly for realm clients.
+      return provider.interactionFinished(req, res, { consent: {} }, { mergeWithLastSubmission: true });
+    }
+    if (req.method === 'GET' && action === '') {
+      return sendHtml(res, 200, renderLoginPage(formOptions));
+    }
+    if (req.method !== 'POST' || action !== 'login') {
+      return sendHtml(res, 405, renderErrorPage('Not allowed', 'This address only accepts the sign-in form.'));
+    }
+
+    let form: URLSearchParams;
+    try {
+      form = new URLSearchParams(await readBody(req));
+    } catch {
+      return sendHtml(res, 413, renderErrorPage('Request too large', 'The sign-in form was too large.'));
+    }
+    const login = (form.get('username') ?? '').trim();
+    const user = users.find((u) => u.username === login.toLowerCase() || u.email === login.toLowerCase());
+    if (!user || !passwordMatches(form.get('password') ?? '', user.password)) {
+      deps.log({ level: 'info', msg: 'idp sign-in refused', username: login.slice(0, 64) });
+      return sendHtml(res, 200, renderLoginPage({ ...formOptions, username: login, error: INVALID_CREDENTIALS }));
+    }
+    deps.log({ level: 'info', msg: 'idp sign-in', username: user.username, clientId });
+    return provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: subjectFor(realm.name, user.username) } },
+      { mergeWithLastSubmission: false },
+    );
+  };
+}
+
+function passwordMatches(given: string, expected: string): boolean {
+  // Compare digests so neither the length nor the content leaks through timing.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_FORM_BYTES) {
+        reject(new Error('form too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    // No script and no external asset. No form-action: browsers apply it to the redirect chain back to the client.
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(html);
+}

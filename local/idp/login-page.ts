@@ -1,0 +1,91 @@
+// The IdP's HTML: a sign-in form and an error page. Self-contained (no external assets), every dynamic
+// value escaped. Field names are stable because scripts (login-client.ts) submit the form.
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const STYLE = `
+  *{box-sizing:border-box}
+  body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;
+       font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f1f4f8;color:#1f2937}
+  main{width:100%;max-width:380px;margin:24px;padding:32px;background:#fff;border-radius:12px;
+       box-shadow:0 1px 3px rgba(0,0,0,.08),0 8px 24px rgba(0,0,0,.06)}
+  h1{margin:0 0 4px;font-size:1.35rem}
+  p.sub{margin:0 0 24px;color:#6b7280;font-size:.9rem}
+  label{display:block;margin:0 0 4px;font-weight:600;font-size:.9rem}
+  input{width:100%;padding:10px 12px;margin:0 0 16px;border:1px solid #d1d5db;border-radius:8px;font:inherit}
+  input:focus{outline:2px solid #2563eb;outline-offset:1px;border-color:#2563eb}
+  button{width:100%;padding:11px;border:0;border-radius:8px;background:#2563eb;color:#fff;font:inherit;font-weight:600;cursor:pointer}
+  button:hover{background:#1d4ed8}
+  .error{margin:0 0 16px;padding:10px 12px;border-radius:8px;background:#fef2f2;color:#991b1b;border:1px solid #fecaca}
+  .hint{margin:20px 0 0;color:#6b7280;font-size:.8rem}
+  code{background:#f3f4f6;padding:1px 4px;border-radius:4px}`;
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+export interface LoginPageOptions {
+  /** Where the form posts (the interaction's login path). */
+  action: string;
+  realmDisplayName: string;
+  clientName: string;
+  username?: string;
+  error?: string;
+  /** Demo usernames, shown as a hint on the local IdP only. */
+  demoUsernames?: readonly string[];
+}
+
+export function renderLoginPage(options: LoginPageOptions): string {
+  const error = options.error ? `<p class="error" role="alert" id="login-error">${escapeHtml(options.error)}</p>` : '';
+  const hint = options.demoUsernames?.length
+    ? `<p class="hint">Local demo accounts: ${options.demoUsernames.map((u) => `<code>${escapeHtml(u)}</code>`).join(', ')} (password = username).</p>`
+    : '';
+  return page(
+    `Sign in to ${options.realmDisplayName}`,
+    `<h1>Sign in to ${escapeHtml(options.realmDisplayName)}</h1>
+<p class="sub">to continue to ${escapeHtml(options.clientName)}</p>
+${error}
+<form id="kc-form-login" method="post" action="${escapeHtml(options.action)}" autocomplete="on">
+<label for="username">Username or email</label>
+<input id="username" name="username" type="text" value="${escapeHtml(options.username ?? '')}" autocomplete="username" autofocus required>
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit" id="kc-login">Sign in</button>
+</form>
+${hint}`,
+  );
+}
+
+export function renderErrorPage(title: string, message: string): string {
+  return page(title, `<h1>${escapeHtml(title)}</h1>\n<p class="sub">${escapeHtml(message)}</p>`);
+}
+
+/**
+ * Shown only for a logout request without id_token_hint (Keycloak asks too). `form` is oidc-provider's own
+ * hidden form (its action and xsrf value), so it is inserted as is.
+ */
+export function renderLogoutConfirmPage(form: string, realmDisplayName: string): string {
+  return page(
+    'Sign out',
+    `<h1>Sign out of ${escapeHtml(realmDisplayName)}?</h1>
+<p class="sub">You will be signed out of every wikiplatform instance.</p>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes" id="kc-logout">Sign out</button>`,
+  );
+}
