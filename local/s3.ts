@@ -1,5 +1,8 @@
 // A local S3-compatible server that really checks SigV4 signatures (@20minutes/s3rver), standing in for R2.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { corsPolicyToS3Xml, localizeCorsPolicy, R2CorsPolicySchema } from '../deploy/r2/cors-rules.ts';
+import { LOCAL_DOMAIN } from './platform-config.ts';
 // @ts-expect-error — the package ships no types; the surface we use is typed below.
 import S3rverModule from '@20minutes/s3rver';
 
@@ -15,8 +18,10 @@ export interface LocalS3Options {
   host?: string;
   dataDir: string;
   bucket: string;
-  /** CORS rules as S3 CORSConfiguration XML (the same rules R2 is given). */
+  /** CORS rules as S3 CORSConfiguration XML. Default: deploy/r2/cors.json (R2's rules) for `corsDomain`. */
   corsXml?: string;
+  /** Domain the R2 rules' origins are mapped to (default wikiplatform.localhost, any port). */
+  corsDomain?: string;
 }
 
 export interface LocalS3 {
@@ -31,9 +36,19 @@ export interface LocalS3 {
 /** s3rver's fixed credentials; anything else is refused with 403, as R2 would. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
+/** The policy R2 is given, in the file `wrangler r2 bucket cors set` reads. */
+export const R2_CORS_FILE = fileURLToPath(new URL('../deploy/r2/cors.json', import.meta.url));
+
+/** deploy/r2/cors.json as S3 CORSConfiguration XML, its origins moved to `domain`. */
+export async function localCorsXml(domain: string = LOCAL_DOMAIN): Promise<string> {
+  const policy = R2CorsPolicySchema.parse(JSON.parse(await readFile(R2_CORS_FILE, 'utf8')));
+  return corsPolicyToS3Xml(localizeCorsPolicy(policy, domain));
+}
+
 export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const host = options.host ?? '127.0.0.1';
   await mkdir(options.dataDir, { recursive: true });
+  const corsXml = options.corsXml ?? (await localCorsXml(options.corsDomain));
   const server = new S3rver({
     port: options.port,
     address: host,
@@ -42,7 +57,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     // Path-style URLs (http://127.0.0.1:port/bucket/key), as the R2 S3 endpoint also accepts.
     vhostBuckets: false,
     allowMismatchedSignatures: false,
-    configureBuckets: [{ name: options.bucket, configs: options.corsXml ? [options.corsXml] : [] }],
+    configureBuckets: [{ name: options.bucket, configs: [corsXml] }],
   });
   const address = await server.run();
   return {

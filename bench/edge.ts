@@ -1,0 +1,264 @@
+// Edge benchmark: the full edge path (valid session cookie → plan check → signed assertion → proxy)
+// against a bare pass-through Worker to the same trivial origin, both in workerd (Miniflare), loopback
+// only, measured in the same run. Prints p50/p99 latency at concurrency 1, throughput at concurrency N,
+// and the ratios. Target: edge/bare ≤ 1.10 at p50.
+//
+//   npx tsx bench/edge.ts [--seconds 4] [--rounds 3] [--concurrency 16]
+//
+// The edge is bundled exactly as for production (`wrangler deploy --dry-run`). The session cookie is
+// sealed here with the bench's SESSION_SECRET, fresh for the whole run, so every request takes the
+// hot path (no Durable Object, no IdP), which is what a signed-in user's requests do.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, Agent, request, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { exportJWK, generateKeyPair } from 'jose';
+import { Miniflare } from 'miniflare';
+import { loadConfig } from '../edge/config.ts';
+import { importEdgeKeys } from '../edge/crypto-keys.ts';
+import type { Env } from '../edge/env.ts';
+import { sealSession } from '../edge/session-cookie.ts';
+import { freePort } from '../local/ports.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+const SECONDS = Number(args.seconds);
+const ROUNDS = Number(args.rounds);
+const CONCURRENCY = Number(args.concurrency);
+const DOMAIN = 'wikiplatform.localhost';
+const COMPAT_DATE = '2026-04-26';
+
+const BARE_WORKER = `
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    return fetch(env.ORIGIN + url.pathname + url.search, {
+      method: request.method,
+      headers: request.headers,
+      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
+      redirect: 'manual',
+    });
+  },
+};`;
+
+function log(line: string) {
+  process.stdout.write(`${line}\n`);
+}
+
+async function startOrigin(): Promise<{ url: string; server: Server }> {
+  const body = JSON.stringify({ ok: true, page: 'Home', text: 'x'.repeat(512) });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
+function bundleEdge(): string {
+  const out = mkdtempSync(join(tmpdir(), 'edge-bench-'));
+  log('· bundling the edge with wrangler (deploy --dry-run)…');
+  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', out], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+  });
+  const script = readFileSync(join(out, 'index.js'), 'utf8');
+  rmSync(out, { recursive: true, force: true });
+  return script;
+}
+
+interface Sample {
+  latencies: number[];
+  requests: number;
+  errors: number;
+  seconds: number;
+}
+
+/** Runs `concurrency` keep-alive loops against one port for `seconds`. */
+async function load(port: number, host: string, headers: Record<string, string>, concurrency: number, seconds: number): Promise<Sample> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const req = request(
+        { host: '127.0.0.1', port, path: '/wiki/Home', method: 'GET', agent, headers: { host, ...headers } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) latencies.push(performance.now() - started);
+            else errors += 1;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+      req.end();
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) await once();
+    }),
+  );
+  agent.destroy();
+  return { latencies, requests: latencies.length, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function merge(samples: Sample[]): Sample {
+  return {
+    latencies: samples.flatMap((s) => s.latencies),
+    requests: samples.reduce((n, s) => n + s.requests, 0),
+    errors: samples.reduce((n, s) => n + s.errors, 0),
+    seconds: samples.reduce((n, s) => n + s.seconds, 0),
+  };
+}
+
+function summary(s: Sample) {
+  const sorted = [...s.latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: s.requests / s.seconds, errors: s.errors };
+}
+
+async function main() {
+  const origin = await startOrigin();
+  log(`· trivial origin on ${origin.url}`);
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const bindings: Record<string, string> = {
+    DOMAIN,
+    INSTANCES: JSON.stringify([{ id: 'instance1', origin: origin.url, title: 'Instance 1', maintenance: false }]),
+    PORTAL_ORIGIN: origin.url,
+    IDP_ORIGIN: origin.url,
+    OIDC_ISSUER: `http://sso.${DOMAIN}/realms/wikiplatform`,
+    OIDC_INTERNAL_URL: `${origin.url}/realms/wikiplatform`,
+    OIDC_CLIENT_ID: 'wikiplatform-edge',
+    OIDC_CLIENT_SECRET: 'bench',
+    EDGE_ASSERTION_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'bench' }),
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
+    SECURE_COOKIES: 'auto',
+    // Per-request log lines are part of the real path, but printing them here would measure the terminal.
+    LOG_LEVEL: 'warn',
+    ORIGIN_TIMEOUT_MS: '30000',
+    PLAN_MATRIX: '',
+    PORTAL_PUBLIC_PATHS: '',
+  };
+
+  // A session cookie exactly as /_auth/callback would seal it, fresh for the whole run.
+  const loaded = loadConfig(bindings as unknown as Env);
+  if (!loaded.ok) throw new Error(loaded.message);
+  const keys = await importEdgeKeys(loaded.config);
+  const now = Math.floor(Date.now() / 1000);
+  const cookie = await sealSession(keys.sessionMac, {
+    sid: 'bench-session-0123456789abcdef',
+    identity: {
+      sub: 'f3c1a6d2-bench-user',
+      username: 'pro',
+      email: 'pro@example.test',
+      name: 'Pro User',
+      plan: 'PRO',
+      groups: ['/PRO'],
+      roles: ['offline_access', 'uma_authorization', 'default-roles-wikiplatform'],
+    },
+    fresh: now + 3600,
+    exp: now + 7200,
+  });
+
+  const edgePort = await freePort();
+  const barePort = await freePort();
+  const edge = new Miniflare({
+    name: 'edge',
+    modules: true,
+    script: bundleEdge(),
+    scriptPath: 'index.js',
+    compatibilityDate: COMPAT_DATE,
+    host: '127.0.0.1',
+    port: edgePort,
+    bindings,
+    durableObjects: { SESSIONS: 'SessionStore' },
+    ratelimits: { AUTH_LIMITER: { simple: { limit: 60, period: 60 } } },
+  });
+  const bare = new Miniflare({
+    name: 'bare',
+    modules: true,
+    script: BARE_WORKER,
+    compatibilityDate: COMPAT_DATE,
+    host: '127.0.0.1',
+    port: barePort,
+    bindings: { ORIGIN: origin.url },
+  });
+  await Promise.all([edge.ready, bare.ready]);
+  log(`· edge Worker on :${edgePort}, bare pass-through Worker on :${barePort} (workerd via Miniflare)`);
+
+  const edgeTarget = { port: edgePort, host: `instance1.${DOMAIN}:${edgePort}`, headers: { cookie: `wp_session=${cookie}`, accept: 'text/html' } };
+  const bareTarget = { port: barePort, host: `instance1.${DOMAIN}:${barePort}`, headers: { accept: 'text/html' } };
+
+  // Sanity: the edge really takes the full path (200 with an assertion) before anything is timed.
+  const probe = await load(edgeTarget.port, edgeTarget.host, edgeTarget.headers, 1, 0.2);
+  if (!probe.requests || probe.errors) throw new Error(`edge sanity probe failed: ${probe.errors} errors`);
+
+  log('· warming up both Workers (1 s each)…');
+  await load(bareTarget.port, bareTarget.host, bareTarget.headers, CONCURRENCY, 1);
+  await load(edgeTarget.port, edgeTarget.host, edgeTarget.headers, CONCURRENCY, 1);
+
+  const results: Record<'latency' | 'throughput', Record<'edge' | 'bare', Sample[]>> = {
+    latency: { edge: [], bare: [] },
+    throughput: { edge: [], bare: [] },
+  };
+  // Alternate the two Workers round by round so drift (thermal, GC, noisy neighbours) hits both alike.
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [mode, concurrency] of [['latency', 1], ['throughput', CONCURRENCY]] as const) {
+      for (const name of round % 2 ? (['bare', 'edge'] as const) : (['edge', 'bare'] as const)) {
+        const t = name === 'edge' ? edgeTarget : bareTarget;
+        const sample = await load(t.port, t.host, t.headers, concurrency, SECONDS);
+        results[mode][name].push(sample);
+        const s = summary(sample);
+        log(
+          `  round ${round}/${ROUNDS} ${mode.padEnd(10)} c=${String(concurrency).padStart(2)} ${name.padEnd(4)} ` +
+            `p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  ${s.rps.toFixed(0)} req/s  errors ${s.errors}`,
+        );
+      }
+    }
+  }
+
+  const L = { edge: summary(merge(results.latency.edge)), bare: summary(merge(results.latency.bare)) };
+  const T = { edge: summary(merge(results.throughput.edge)), bare: summary(merge(results.throughput.bare)) };
+  log('');
+  log(`edge benchmark (${ROUNDS} rounds × ${SECONDS} s per Worker and mode, loopback, workerd)`);
+  log(`                         bare pass-through     full edge path       ratio edge/bare`);
+  log(`latency  c=1   p50     ${L.bare.p50.toFixed(3).padStart(9)} ms      ${L.edge.p50.toFixed(3).padStart(9)} ms        ${(L.edge.p50 / L.bare.p50).toFixed(3)}`);
+  log(`latency  c=1   p99     ${L.bare.p99.toFixed(3).padStart(9)} ms      ${L.edge.p99.toFixed(3).padStart(9)} ms        ${(L.edge.p99 / L.bare.p99).toFixed(3)}`);
+  log(`load     c=${String(CONCURRENCY).padEnd(3)} p50     ${T.bare.p50.toFixed(3).padStart(9)} ms      ${T.edge.p50.toFixed(3).padStart(9)} ms        ${(T.edge.p50 / T.bare.p50).toFixed(3)}`);
+  log(`load     c=${String(CONCURRENCY).padEnd(3)} p99     ${T.bare.p99.toFixed(3).padStart(9)} ms      ${T.edge.p99.toFixed(3).padStart(9)} ms        ${(T.edge.p99 / T.bare.p99).toFixed(3)}`);
+  log(`throughput c=${String(CONCURRENCY).padEnd(3)}   ${T.bare.rps.toFixed(0).padStart(9)} req/s   ${T.edge.rps.toFixed(0).padStart(9)} req/s     ${(T.bare.rps / T.edge.rps).toFixed(3)} (bare/edge)`);
+  log(`errors: bare ${L.bare.errors + T.bare.errors}, edge ${L.edge.errors + T.edge.errors}`);
+  log(`target p50 ratio ≤ 1.10 at c=1: ${L.edge.p50 / L.bare.p50 <= 1.1 ? 'met' : 'NOT met'}`);
+
+  await Promise.all([edge.dispose(), bare.dispose()]);
+  origin.server.closeAllConnections();
+  origin.server.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+// Who is calling: an API client's bearer token, or a browser's session cookie. The hot path (a fresh
+// cookie) is one HMAC check and no I/O; a stale cookie asks the session's Durable Object, which may
+// refresh the IdP tokens, and the caller then gets a new cookie.
+import { SESSION_COOKIE } from '#shared/headers';
+import { identityFromKeycloakClaims, type Identity } from '#shared/identity';
+import type { EdgeConfig } from './config.ts';
+import { parseCookies } from './cookies.ts';
+import type { EdgeKeys } from './crypto-keys.ts';
+import type { Env } from './env.ts';
+import type { AuthFailure } from './failures.ts';
+import type { JwksCache } from './jwks-cache.ts';
+import { openSession, sealSession, type SessionClaims } from './session-cookie.ts';
+import { freshUntil } from './session-policy.ts';
+import { verifyAccessToken } from './token-verifier.ts';
+
+export type AuthResult =
+  | { ok: true; identity: Identity; via: 'bearer' }
+  | { ok: true; identity: Identity; via: 'session'; sid: string; renewed?: { value: string; maxAge: number } }
+  /** `hadSession`: a session cookie was presented and is now useless, so clear it. */
+  | { ok: false; reason: AuthFailure; hadSession: boolean };
+
+export interface AuthDeps {
+  config: EdgeConfig;
+  keys: EdgeKeys;
+  jwks: JwksCache;
+  env: Env;
+  nowSeconds: number;
+}
+
+export async function authenticate(req: Request, d: AuthDeps): Promise<AuthResult> {
+  const authorization = req.headers.get('authorization');
+  // An Authorization header means an API client: the bearer alone decides, cookies are ignored.
+  if (authorization !== null) return authenticateBearer(authorization, d);
+  const cookie = parseCookies(req.headers.get('cookie')).get(SESSION_COOKIE);
+  if (!cookie) return { ok: false, reason: 'no_credentials', hadSession: false };
+  return authenticateSession(cookie, d);
+}
+
+async function authenticateBearer(header: string, d: AuthDeps): Promise<AuthResult> {
+  const match = /^Bearer +([^\s]+) *$/i.exec(header);
+  if (!match) return { ok: false, reason: 'unsupported_scheme', hadSession: false };
+  const verified = await verifyAccessToken(match[1]!, {
+    issuer: d.config.oidc.issuer,
+    clientId: d.config.oidc.clientId,
+    jwks: d.jwks,
+    now: () => d.nowSeconds,
+  });
+  if (!verified.ok) return { ok: false, reason: verified.reason, hadSession: false };
+  const identity = identityFromKeycloakClaims(verified.claims);
+  if (!identity) return { ok: false, reason: 'invalid_identity', hadSession: false };
+  return { ok: true, identity, via: 'bearer' };
+}
+
+async function authenticateSession(cookie: string, d: AuthDeps): Promise<AuthResult> {
+  const opened = await openSession(d.keys.sessionMac, cookie, d.nowSeconds);
+  if (!opened.ok) return { ok: false, reason: `cookie_${opened.reason}`, hadSession: true };
+  const { claims } = opened;
+  if (!opened.stale) return { ok: true, identity: claims.identity, via: 'session', sid: claims.sid };
+  const check = await sessionStub(d.env, claims.sid).check();
+  switch (check.status) {
+    case 'active': {
+      const next: SessionClaims = {
+        sid: claims.sid,
+        identity: check.identity,
+        fresh: freshUntil(d.nowSeconds, check.accessExp),
+        exp: check.sessionExp,
+      };
+      return {
+        ok: true,
+        identity: check.identity,
+        via: 'session',
+        sid: claims.sid,
+        renewed: { value: await sealSession(d.keys.sessionMac, next), maxAge: next.exp - d.nowSeconds },
+      };
+    }
+    case 'ended':
+      return { ok: false, reason: 'session_ended', hadSession: true };
+    case 'unavailable':
+      return { ok: false, reason: 'idp_unavailable', hadSession: false };
+  }
+}
+
+export function sessionStub(env: Env, sid: string) {
+  return env.SESSIONS.get(env.SESSIONS.idFromName(sid));
+}

@@ -1,0 +1,162 @@
+// Reads the Worker's environment once per isolate into a typed config, or a readable list of what is wrong.
+import { z } from 'zod';
+import { formatIssues } from '#shared/format-issues';
+import { InstanceRegistrySchema, type InstanceEntry } from '#shared/instance-registry';
+import { DEFAULT_PLAN_MATRIX, PLANS, type PlanMatrix } from '#shared/plan-matrix';
+import type { Env } from './env.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Browser-facing endpoints, under the public issuer. */
+  authorizeUrl: string;
+  endSessionUrl: string;
+  /** Worker-facing endpoints, under OIDC_INTERNAL_URL. */
+  tokenUrl: string;
+  jwksUrl: string;
+}
+
+export interface EdgeConfig {
+  domain: string;
+  instances: ReadonlyMap<string, InstanceEntry>;
+  portalOrigin: string;
+  idpOrigin: string;
+  oidc: OidcSettings;
+  planMatrix: PlanMatrix;
+  secureCookies: 'auto' | 'true' | 'false';
+  logLevel: LogLevel;
+  originTimeoutMs: number;
+  portalPublicPaths: readonly string[];
+  /** Secret material stays as given; crypto-keys.ts imports it once. */
+  assertionPrivateJwk: JsonWebKey & { kid: string };
+  sessionSecret: string;
+}
+
+export type ConfigResult = { ok: true; config: EdgeConfig } | { ok: false; message: string; variables: string[] };
+
+/** Portal paths open without sign-in when PORTAL_PUBLIC_PATHS is empty: pricing, sign-up, Stripe webhooks. */
+export const DEFAULT_PORTAL_PUBLIC_PATHS = ['/pricing', '/signup', '/webhooks/', '/assets/', '/favicon.ico'];
+
+const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** A variable holding JSON: parse errors become one readable issue on that variable. */
+function json<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/** Empty strings mean "not set", so wrangler.toml can declare every variable with an empty default. */
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+
+const PlanMatrixSchema = z.object(Object.fromEntries(PLANS.map((p) => [p, z.array(z.string()).max(100)])) as Record<
+  (typeof PLANS)[number],
+  z.ZodArray<z.ZodString>
+>);
+
+const AssertionJwkSchema = z
+  .object({
+    kty: z.literal('EC', 'must be an EC key'),
+    crv: z.literal('P-256', 'must be a P-256 key (ES256)'),
+    x: z.string().min(1),
+    y: z.string().min(1),
+    d: z.string().min(1, 'must be the PRIVATE key (with "d")'),
+    kid: z.string().min(1, 'needs a "kid" so origins can pick the key during rotation'),
+  })
+  .loose();
+
+const EnvSchema = z.object({
+  DOMAIN: z.string().regex(DOMAIN_PATTERN, 'must be a lowercase domain like wikiplatform.app'),
+  INSTANCES: json(InstanceRegistrySchema),
+  PORTAL_ORIGIN: httpUrl,
+  IDP_ORIGIN: httpUrl,
+  OIDC_ISSUER: httpUrl,
+  OIDC_INTERNAL_URL: httpUrl,
+  OIDC_CLIENT_ID: z.string().min(1),
+  OIDC_CLIENT_SECRET: z.string().min(1),
+  PLAN_MATRIX: z.preprocess(unsetIfEmpty, json(PlanMatrixSchema).optional()),
+  SECURE_COOKIES: z.preprocess(unsetIfEmpty, z.enum(['auto', 'true', 'false']).default('auto')),
+  LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
+  ORIGIN_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(600_000).default(30_000)),
+  PORTAL_PUBLIC_PATHS: z.preprocess(
+    unsetIfEmpty,
+    json(z.array(z.string().startsWith('/')).max(50)).default(DEFAULT_PORTAL_PUBLIC_PATHS),
+  ),
+  EDGE_ASSERTION_PRIVATE_JWK: json(AssertionJwkSchema),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters of random data'),
+});
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+export function loadConfig(env: Env): ConfigResult {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    // Issues name variables and rules only: zod does not echo the offending (possibly secret) values.
+    const variables = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '(root)')))];
+    return { ok: false, message: formatIssues('edge configuration', parsed.error.issues), variables };
+  }
+  const v = parsed.data;
+  const instances = new Map(v.INSTANCES.map((i) => [i.id, i]));
+  const matrix = v.PLAN_MATRIX ?? DEFAULT_PLAN_MATRIX;
+  const unknown = Object.values(matrix).flat().filter((id) => !instances.has(id));
+  if (v.PLAN_MATRIX && unknown.length) {
+    return {
+      ok: false,
+      message: `Invalid edge configuration:\n  - PLAN_MATRIX: names instances missing from INSTANCES: ${[...new Set(unknown)].join(', ')}`,
+      variables: ['PLAN_MATRIX'],
+    };
+  }
+  const issuer = trimSlash(v.OIDC_ISSUER);
+  const internal = trimSlash(v.OIDC_INTERNAL_URL);
+  return {
+    ok: true,
+    config: {
+      domain: v.DOMAIN,
+      instances,
+      portalOrigin: trimSlash(v.PORTAL_ORIGIN),
+      idpOrigin: trimSlash(v.IDP_ORIGIN),
+      oidc: {
+        issuer,
+        clientId: v.OIDC_CLIENT_ID,
+        clientSecret: v.OIDC_CLIENT_SECRET,
+        // Keycloak's fixed endpoint layout; no discovery round-trip on a cold isolate.
+        authorizeUrl: `${issuer}/protocol/openid-connect/auth`,
+        endSessionUrl: `${issuer}/protocol/openid-connect/logout`,
+        tokenUrl: `${internal}/protocol/openid-connect/token`,
+        jwksUrl: `${internal}/protocol/openid-connect/certs`,
+      },
+      planMatrix: matrix,
+      secureCookies: v.SECURE_COOKIES,
+      logLevel: v.LOG_LEVEL,
+      originTimeoutMs: v.ORIGIN_TIMEOUT_MS,
+      portalPublicPaths: v.PORTAL_PUBLIC_PATHS,
+      assertionPrivateJwk: v.EDGE_ASSERTION_PRIVATE_JWK as JsonWebKey & { kid: string },
+      sessionSecret: v.SESSION_SECRET,
+    },
+  };
+}
+
+const cache = new WeakMap<object, ConfigResult>();
+
+/** The config for this env object, parsed on first use; workerd hands the same env to every request. */
+export function configFor(env: Env): ConfigResult {
+  let result = cache.get(env);
+  if (!result) {
+    result = loadConfig(env);
+    cache.set(env, result);
+  }
+  return result;
+}

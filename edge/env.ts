@@ -1,0 +1,44 @@
+// The Worker's environment as wrangler.toml declares it. Every value is re-validated by config.ts.
+import type { SessionStore } from './session-store.ts';
+
+export interface Env {
+  // ── Bindings ──
+  /** One Durable Object per browser session: tokens, serialised refresh, revocation. */
+  SESSIONS: DurableObjectNamespace<SessionStore>;
+  /** Workers rate limiting binding guarding /_auth/* per client IP (absent → per-isolate fallback). */
+  AUTH_LIMITER?: RateLimit;
+
+  // ── Secrets ──
+  /** Client secret of OIDC_CLIENT_ID at the IdP. */
+  OIDC_CLIENT_SECRET?: string;
+  /** ES256 private JWK (JSON, with kid) signing the assertion to origins. */
+  EDGE_ASSERTION_PRIVATE_JWK?: string;
+  /** ≥32 random characters keying the session cookie MAC and the sign-in state encryption. */
+  SESSION_SECRET?: string;
+
+  // ── Variables ──
+  /** Parent domain: app.DOMAIN, sso.DOMAIN, <instance>.DOMAIN; the session cookie's Domain. */
+  DOMAIN?: string;
+  /** JSON instance registry (shared/instance-registry.ts). */
+  INSTANCES?: string;
+  /** Base URL of the portal origin behind app.DOMAIN. */
+  PORTAL_ORIGIN?: string;
+  /** Base URL the sso.DOMAIN host is passed through to, untouched. */
+  IDP_ORIGIN?: string;
+  /** Public issuer, as the tokens carry it. */
+  OIDC_ISSUER?: string;
+  /** Realm base URL through which the Worker itself reaches the IdP (token, certs). */
+  OIDC_INTERNAL_URL?: string;
+  /** Our confidential client id (wikiplatform-edge). */
+  OIDC_CLIENT_ID?: string;
+  /** Optional JSON plan → instances matrix; default from shared/plan-matrix.ts. */
+  PLAN_MATRIX?: string;
+  /** "auto" (Secure unless *.localhost), "true" or "false". */
+  SECURE_COOKIES?: string;
+  /** debug | info | warn | error. */
+  LOG_LEVEL?: string;
+  /** Milliseconds to wait for origin response headers before a 504. */
+  ORIGIN_TIMEOUT_MS?: string;
+  /** Optional JSON array of portal path prefixes that need no sign-in. */
+  PORTAL_PUBLIC_PATHS?: string;
+}

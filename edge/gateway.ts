@@ -1,0 +1,145 @@
+// Everything that is not /_auth or /_edge: the IdP passed through untouched, the portal and the
+// instances behind sign-in, the plan check and the signed assertion.
+import { SESSION_COOKIE } from '#shared/headers';
+import { signAssertion } from '#shared/edge-assertion';
+import type { Identity } from '#shared/identity';
+import { decideInstanceAccess, isPublicPortalPath } from './access-policy.ts';
+import { authenticate, type AuthResult } from './authenticate.ts';
+import { clearCookie, serializeCookie } from './cookies.ts';
+import type { AppDeps, EdgeContext } from './edge-context.ts';
+import { instanceUnavailablePage, planRequiredPage } from './error-pages.ts';
+import { wireErrorFor } from './failures.ts';
+import { log } from './logger.ts';
+import { proxy } from './proxy.ts';
+import { isNavigation } from './request-kind.ts';
+import { errorResponse } from './respond.ts';
+
+/** Where the 403 page sends a user to change plan (a portal page). */
+export const UPGRADE_PATH = '/plans';
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+export function gateway(deps: AppDeps) {
+  const { config } = deps;
+
+  /** Proxies to `upstream`, turning origin failures into this host's branded 502/504. */
+  async function forward(c: EdgeContext, upstream: string, title: string, identity: Identity | null, audience: string | null) {
+    const keys = await deps.keys();
+    const assertion = identity && audience ? await signAssertion(keys.assertion, identity, audience, c.var.rid) : undefined;
+    const result = await proxy(c.req.raw, c.var.url, {
+      upstream,
+      timeoutMs: config.originTimeoutMs,
+      host: c.var.url.host,
+      proto: c.var.https ? 'https' : 'http',
+      clientIp: c.req.header('cf-connecting-ip') ?? null,
+      requestId: c.var.rid,
+      assertion,
+      // The IdP gets Authorization untouched (userinfo takes a bearer); origins believe only the assertion.
+      dropAuthorization: c.var.route.kind !== 'idp',
+    });
+    c.set('originMs', result.originMs);
+    if (result.ok) {
+      c.set('headerProfile', c.var.route.kind === 'idp' ? 'idp' : 'origin');
+      return result.response;
+    }
+    c.var.logFields.reason = `origin_${result.reason}`;
+    log('warn', { msg: 'origin failed', rid: c.var.rid, upstream, reason: result.reason, detail: result.detail });
+    const code = result.reason === 'timeout' ? 'gateway_timeout' : 'bad_gateway';
+    const message = result.reason === 'timeout' ? `${title} took too long to answer.` : `${title} cannot be reached right now.`;
+    return errorResponse(
+      c,
+      code,
+      message,
+      instanceUnavailablePage({ instanceTitle: title, kind: result.reason, portalUrl: `${c.var.appOrigin}/`, requestId: c.var.rid }),
+    );
+  }
+
+  async function identify(c: EdgeContext): Promise<AuthResult> {
+    return authenticate(c.req.raw, { config, keys: await deps.keys(), jwks: deps.jwks, env: c.env, nowSeconds: nowSeconds() });
+  }
+
+  /** The refusal for a caller who is not signed in: sign-in for a browser page, JSON 401 for code. */
+  function signInRequired(c: EdgeContext, auth: Extract<AuthResult, { ok: false }>): Response {
+    c.var.logFields.reason = auth.reason;
+    if (auth.hadSession) c.header('set-cookie', clearCookie(SESSION_COOKIE, { secure: c.var.secureCookies, domain: config.domain }), { append: true });
+    const wire = wireErrorFor(auth.reason);
+    if (wire.code === 'unauthenticated' && isNavigation(c.req.raw)) {
+      c.header('cache-control', 'no-store');
+      return c.redirect(`${c.var.appOrigin}/_auth/login?returnTo=${encodeURIComponent(c.var.url.toString())}`, 302);
+    }
+    if (wire.code === 'unauthenticated') c.header('www-authenticate', 'Bearer realm="wikiplatform"');
+    return errorResponse(c, wire.code, wire.message);
+  }
+
+  /** A refreshed session cookie rides on whatever response goes back. */
+  function withRenewedCookie(c: EdgeContext, auth: Extract<AuthResult, { ok: true }>, res: Response): Response {
+    c.var.logFields.user = auth.identity.sub;
+    if (auth.via === 'session' && auth.renewed && res.status !== 101) {
+      res.headers.append(
+        'set-cookie',
+        serializeCookie(SESSION_COOKIE, auth.renewed.value, { maxAge: auth.renewed.maxAge, secure: c.var.secureCookies, domain: config.domain }),
+      );
+    }
+    return res;
+  }
+
+  return async function gatewayHandler(c: EdgeContext): Promise<Response> {
+    const route = c.var.route;
+    switch (route.kind) {
+      case 'unknown':
+        return errorResponse(c, 'not_found', 'Not found.');
+
+      case 'idp':
+        return forward(c, config.idpOrigin, 'Sign-in', null, null);
+
+      case 'portal': {
+        const auth = await identify(c);
+        if (isPublicPortalPath(c.var.url.pathname, config.portalPublicPaths)) {
+          // Public pages still learn who is signed in, when someone is.
+          const res = await forward(c, config.portalOrigin, 'The portal', auth.ok ? auth.identity : null, 'portal');
+          return auth.ok ? withRenewedCookie(c, auth, res) : res;
+        }
+        if (!auth.ok) return signInRequired(c, auth);
+        return withRenewedCookie(c, auth, await forward(c, config.portalOrigin, 'The portal', auth.identity, 'portal'));
+      }
+
+      case 'instance': {
+        const instance = route.instance;
+        const title = instance.title ?? instance.id;
+        if (instance.maintenance) {
+          c.var.logFields.reason = 'maintenance';
+          c.header('retry-after', '300');
+          return errorResponse(
+            c,
+            'unavailable',
+            `${title} is under maintenance.`,
+            instanceUnavailablePage({ instanceTitle: title, kind: 'maintenance', portalUrl: `${c.var.appOrigin}/`, requestId: c.var.rid }),
+          );
+        }
+        const auth = await identify(c);
+        if (!auth.ok) return signInRequired(c, auth);
+        const decision = decideInstanceAccess(auth.identity, instance.id, config.planMatrix);
+        if (!decision.allow) {
+          c.var.logFields.reason = 'plan_required';
+          c.var.logFields.user = auth.identity.sub;
+          const upgradeUrl = `${c.var.appOrigin}${UPGRADE_PATH}?instance=${encodeURIComponent(instance.id)}`;
+          const res = errorResponse(
+            c,
+            'plan_required',
+            `${title} is available with: ${decision.plans.join(', ') || 'no plan'}.`,
+            planRequiredPage({
+              instanceTitle: title,
+              plans: decision.plans,
+              upgradeUrl,
+              portalUrl: `${c.var.appOrigin}/`,
+              requestId: c.var.rid,
+            }),
+            { instance: instance.id, plans: decision.plans, upgradeUrl },
+          );
+          return withRenewedCookie(c, auth, res);
+        }
+        return withRenewedCookie(c, auth, await forward(c, instance.origin.replace(/\/+$/, ''), title, auth.identity, instance.id));
+      }
+    }
+  };
+}

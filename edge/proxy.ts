@@ -1,0 +1,52 @@
+// Forwards a request to an origin and streams both bodies: the request body is handed to fetch as a
+// stream and the response body is returned unread, so a 100 MB upload or download is never buffered.
+import { downstreamHeaders, upstreamHeaders, type UpstreamHeaderOptions } from './upstream-headers.ts';
+
+export type ProxyFailure = 'unreachable' | 'timeout';
+export type ProxyResult =
+  | { ok: true; response: Response; originMs: number }
+  | { ok: false; reason: ProxyFailure; detail: string; originMs: number };
+
+export interface ProxyOptions extends UpstreamHeaderOptions {
+  /** Origin base URL, without trailing slash. */
+  upstream: string;
+  /** Time allowed until the origin's response headers; the body may then take as long as it needs. */
+  timeoutMs: number;
+}
+
+export async function proxy(req: Request, url: URL, o: ProxyOptions): Promise<ProxyResult> {
+  const target = `${o.upstream}${url.pathname}${url.search}`;
+  const headers = upstreamHeaders(req.headers, o);
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, o.timeoutMs);
+  const started = Date.now();
+  let res: Response;
+  try {
+    res = await fetch(target, {
+      method: req.method,
+      headers,
+      body: hasBody ? req.body : undefined,
+      // The browser follows the origin's redirects itself, with the origin's Location.
+      redirect: 'manual',
+      signal: controller.signal,
+    });
+  } catch (err) {
+    return { ok: false, reason: timedOut ? 'timeout' : 'unreachable', detail: String(err), originMs: Date.now() - started };
+  } finally {
+    // Headers are in: the timer must not abort the body stream.
+    clearTimeout(timer);
+  }
+  const originMs = Date.now() - started;
+  // A WebSocket upgrade is handed back as is: the 101 carries the socket pair.
+  if (res.status === 101 || res.webSocket) return { ok: true, response: res, originMs };
+  return {
+    ok: true,
+    response: new Response(res.body, { status: res.status, statusText: res.statusText, headers: downstreamHeaders(res.headers) }),
+    originMs,
+  };
+}

@@ -1,0 +1,36 @@
+// Security headers. The edge's own pages get a strict policy; proxied responses get the same defaults
+// only where the origin set nothing (an origin knows its own scripts better than we do), and the IdP's
+// pages keep their own CSP (Keycloak ships one).
+
+/** CSP of pages the edge renders itself: no script at all. */
+export const EDGE_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/** Default CSP for origin responses that bring none. */
+export const ORIGIN_DEFAULT_CSP =
+  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+export type HeaderProfile = 'edge' | 'origin' | 'idp';
+
+/** `hsts`: the request came over https to a real domain (never *.localhost). */
+export function applySecurityHeaders(headers: Headers, profile: HeaderProfile, hsts: boolean): void {
+  const setIfAbsent = (name: string, value: string) => {
+    if (!headers.has(name)) headers.set(name, value);
+  };
+  headers.set('x-content-type-options', 'nosniff');
+  // HSTS over http is ignored by browsers, and on *.localhost it would outlive the dev session.
+  if (hsts) setIfAbsent('strict-transport-security', HSTS);
+  if (profile === 'edge') {
+    headers.set('content-security-policy', EDGE_PAGE_CSP);
+    headers.set('x-frame-options', 'DENY');
+    headers.set('referrer-policy', 'no-referrer');
+    return;
+  }
+  setIfAbsent('referrer-policy', 'strict-origin-when-cross-origin');
+  if (profile === 'origin') {
+    setIfAbsent('content-security-policy', ORIGIN_DEFAULT_CSP);
+    setIfAbsent('x-frame-options', 'SAMEORIGIN');
+  }
+}

@@ -1,0 +1,90 @@
+// The session cookie: the identity plus two deadlines, MAC'd with a key derived from SESSION_SECRET.
+// Checked with no I/O while fresh; once stale the session's Durable Object is asked (revocation,
+// refresh) and a new cookie is issued. Raw IdP tokens never go in here: they exceed 4 KB.
+import { z } from 'zod';
+import { IdentitySchema, type Identity } from '#shared/identity';
+import { decodeBase64Url, encodeBase64Url } from './base64url.ts';
+
+export interface SessionClaims {
+  /** Session id; names the session's Durable Object. */
+  sid: string;
+  identity: Identity;
+  /** Until this second the cookie alone is trusted. */
+  fresh: number;
+  /** After this second the session is over (the refresh token's end). */
+  exp: number;
+}
+
+const PayloadSchema = z.object({
+  v: z.literal(1),
+  sid: z.string().min(16).max(128),
+  id: IdentitySchema,
+  fresh: z.number().int(),
+  exp: z.number().int(),
+});
+
+export type SessionCookieFailure = 'malformed' | 'bad_mac' | 'expired';
+export type SessionCookieResult =
+  | { ok: true; claims: SessionClaims; stale: boolean }
+  | { ok: false; reason: SessionCookieFailure };
+
+/** Cookies above this are refused by some browsers; the identity is trimmed by identity schema limits. */
+export const MAX_COOKIE_BYTES = 3800;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export async function sealSession(key: CryptoKey, claims: SessionClaims): Promise<string> {
+  const body = encodeBase64Url(
+    encoder.encode(JSON.stringify({ v: 1, sid: claims.sid, id: claims.identity, fresh: claims.fresh, exp: claims.exp })),
+  );
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(body)));
+  return `${body}.${encodeBase64Url(mac)}`;
+}
+
+/**
+ * Cookies already verified under a key, by exact value. Looking one up is equivalent to verifying it
+ * again (same bytes, same key, deterministic MAC), and saves the MAC and schema work on every request
+ * of a signed-in user. Deadlines are still checked on every use. Bounded; oldest entries leave first.
+ */
+const verified = new WeakMap<CryptoKey, Map<string, SessionClaims>>();
+const VERIFIED_CACHE_SIZE = 2000;
+
+function remember(key: CryptoKey, value: string, claims: SessionClaims) {
+  let cache = verified.get(key);
+  if (!cache) verified.set(key, (cache = new Map()));
+  if (cache.size >= VERIFIED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(value, claims);
+}
+
+function withDeadlines(claims: SessionClaims, nowSeconds: number): SessionCookieResult {
+  if (claims.exp <= nowSeconds) return { ok: false, reason: 'expired' };
+  return { ok: true, claims, stale: claims.fresh <= nowSeconds };
+}
+
+export async function openSession(key: CryptoKey, value: string, nowSeconds: number): Promise<SessionCookieResult> {
+  const known = verified.get(key)?.get(value);
+  if (known) return withDeadlines(known, nowSeconds);
+  if (value.length > MAX_COOKIE_BYTES) return { ok: false, reason: 'malformed' };
+  const dot = value.indexOf('.');
+  if (dot <= 0) return { ok: false, reason: 'malformed' };
+  const body = value.slice(0, dot);
+  const mac = decodeBase64Url(value.slice(dot + 1));
+  if (!mac || mac.length !== 32) return { ok: false, reason: 'malformed' };
+  // subtle.verify compares in constant time.
+  if (!(await crypto.subtle.verify('HMAC', key, mac, encoder.encode(body)))) return { ok: false, reason: 'bad_mac' };
+  const bytes = decodeBase64Url(body);
+  if (!bytes) return { ok: false, reason: 'malformed' };
+  let json: unknown;
+  try {
+    json = JSON.parse(decoder.decode(bytes));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  const parsed = PayloadSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: 'malformed' };
+  const p = parsed.data;
+  const claims: SessionClaims = { sid: p.sid, identity: p.id, fresh: p.fresh, exp: p.exp };
+  remember(key, value, claims);
+  return withDeadlines(claims, nowSeconds);
+}

@@ -1,0 +1,71 @@
+// What an origin receives and what the browser gets back. Pure header policy: the origin must see
+// nothing it could mistake for identity except our freshly minted assertion.
+import { ASSERTION_HEADER, INTERNAL_HEADER_PREFIX, REQUEST_ID_HEADER } from '#shared/headers';
+import { isEdgeCookie, withoutEdgeCookies } from './cookies.ts';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and proxy-chain headers we set ourselves. */
+const DROPPED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'host',
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+  'x-request-id',
+]);
+
+export interface UpstreamHeaderOptions {
+  /** Host the browser asked for, with port. */
+  host: string;
+  proto: 'http' | 'https';
+  clientIp: string | null;
+  requestId: string;
+  /** Signed assertion for the origin; absent for the IdP and anonymous portal paths. */
+  assertion?: string;
+  /** Drop Authorization: the origin trusts the assertion only, and a bearer token is ours. */
+  dropAuthorization: boolean;
+}
+
+export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Headers {
+  // Clone natively, then delete: cheaper than rebuilding header by header on the hot path.
+  const out = new Headers(inbound);
+  const websocket = inbound.get('upgrade')?.toLowerCase() === 'websocket';
+  const drop: string[] = [];
+  for (const name of out.keys()) {
+    if (DROPPED.has(name) || name.startsWith(INTERNAL_HEADER_PREFIX) || name.startsWith('cf-')) drop.push(name);
+  }
+  for (const name of drop) out.delete(name);
+  if (!websocket) out.delete('upgrade');
+  if (o.dropAuthorization) out.delete('authorization');
+  const cookie = withoutEdgeCookies(inbound.get('cookie'));
+  if (cookie) out.set('cookie', cookie);
+  else out.delete('cookie');
+  if (websocket) out.set('connection', 'Upgrade');
+  out.set('x-forwarded-host', o.host);
+  out.set('x-forwarded-proto', o.proto);
+  if (o.clientIp) out.set('x-forwarded-for', o.clientIp);
+  out.set(REQUEST_ID_HEADER, o.requestId);
+  if (o.assertion) out.set(ASSERTION_HEADER, o.assertion);
+  return out;
+}
+
+/** Origin response headers minus anything that would set or clobber the edge's own cookies. */
+export function downstreamHeaders(upstream: Headers): Headers {
+  const out = new Headers(upstream);
+  if (!upstream.has('set-cookie')) return out;
+  out.delete('set-cookie');
+  for (const cookie of upstream.getSetCookie()) {
+    const name = cookie.slice(0, Math.max(0, cookie.indexOf('='))).trim();
+    if (!isEdgeCookie(name)) out.append('set-cookie', cookie);
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+// Origin configuration: parsed once at start from the environment, with one readable line per bad variable.
+import { readFileSync } from 'node:fs';
+import type { JSONWebKeySet } from 'jose';
+import { z } from 'zod';
+import { formatIssues } from '#shared/format-issues';
+import { isValidInstanceId } from '#shared/instance-id';
+import { InstanceRegistrySchema, type InstanceRegistry } from '#shared/instance-registry';
+import { DEFAULT_PLAN_MATRIX, type PlanMatrix } from '#shared/plan-matrix';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+interface CommonConfig {
+  /** Who assertions must be addressed to: the instance id, or "portal". */
+  audience: string;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** The edge's public keys (current and previous), used to verify assertions. */
+  jwks: JSONWebKeySet;
+  /** e.g. `https://{host}.wikiplatform.app`: how to link to another subdomain. */
+  publicUrlPattern: string;
+  planMatrix: PlanMatrix;
+  logLevel: LogLevel;
+}
+export type InstanceConfig = CommonConfig & { role: 'instance'; instanceId: string };
+export type PortalConfig = CommonConfig & { role: 'portal'; instances: InstanceRegistry };
+export type OriginConfig = InstanceConfig | PortalConfig;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A string variable holding JSON, parsed then checked against `schema`. */
+function jsonOf<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+// Only public keys belong on an origin: a key with a private part ("d") means someone pasted the wrong file.
+const PublicJwkSchema = z
+  .looseObject({ kty: z.string(), kid: z.string().optional() })
+  .refine((jwk) => !('d' in jwk), 'contains a private key; origins must only hold the edge PUBLIC keys');
+const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).min(1, 'needs at least one key') });
+
+const PlanMatrixSchema = z.object({
+  STARTER: z.array(z.string()),
+  PRO: z.array(z.string()),
+  ENTERPRISE: z.array(z.string()),
+});
+
+const EnvSchema = z.object({
+  ORIGIN_ROLE: z.enum(['instance', 'portal']),
+  INSTANCE_ID: z.string().refine(isValidInstanceId, 'must be a lowercase instance id like "instance1"').optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  EDGE_ASSERTION_JWKS: jsonOf(JwksSchema).optional(),
+  EDGE_ASSERTION_JWKS_FILE: z.string().min(1).optional(),
+  PUBLIC_URL_PATTERN: z.string().includes('{host}', { message: 'must contain "{host}", e.g. https://{host}.wikiplatform.app' }),
+  INSTANCES: jsonOf(InstanceRegistrySchema).optional(),
+  PLAN_MATRIX: jsonOf(PlanMatrixSchema).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+});
+
+export function loadConfig(source: Record<string, string | undefined>): OriginConfig {
+  // Empty strings are how shells and compose files say "unset".
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatIssues('origin configuration', parsed.error.issues));
+  const e = parsed.data;
+
+  const problems: string[] = [];
+  if (e.ORIGIN_ROLE === 'instance' && !e.INSTANCE_ID) problems.push('  - INSTANCE_ID: required when ORIGIN_ROLE=instance');
+  if (e.ORIGIN_ROLE === 'portal' && !e.INSTANCES) problems.push('  - INSTANCES: required when ORIGIN_ROLE=portal (JSON array of instances)');
+  if (Boolean(e.EDGE_ASSERTION_JWKS) === Boolean(e.EDGE_ASSERTION_JWKS_FILE)) {
+    problems.push('  - EDGE_ASSERTION_JWKS / EDGE_ASSERTION_JWKS_FILE: set exactly one of them');
+  }
+  const jwks = e.EDGE_ASSERTION_JWKS ?? (e.EDGE_ASSERTION_JWKS_FILE ? readJwksFile(e.EDGE_ASSERTION_JWKS_FILE, problems) : undefined);
+  if (problems.length || !jwks) throw new ConfigError(`Invalid origin configuration:\n${problems.join('\n')}`);
+
+  const common: CommonConfig = {
+    audience: e.ORIGIN_ROLE === 'portal' ? 'portal' : (e.INSTANCE_ID as string),
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    jwks: jwks as JSONWebKeySet,
+    publicUrlPattern: e.PUBLIC_URL_PATTERN,
+    planMatrix: e.PLAN_MATRIX ?? DEFAULT_PLAN_MATRIX,
+    logLevel: e.LOG_LEVEL,
+  };
+  return e.ORIGIN_ROLE === 'portal'
+    ? { ...common, role: 'portal', instances: e.INSTANCES as InstanceRegistry }
+    : { ...common, role: 'instance', instanceId: e.INSTANCE_ID as string };
+}
+
+function readJwksFile(path: string, problems: string[]): z.infer<typeof JwksSchema> | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    problems.push(`  - EDGE_ASSERTION_JWKS_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    return undefined;
+  }
+  const parsed = jsonOf(JwksSchema).safeParse(text);
+  if (!parsed.success) {
+    problems.push(formatIssues(`EDGE_ASSERTION_JWKS_FILE (${path})`, parsed.error.issues).split('\n').slice(1).join('\n'));
+    return undefined;
+  }
+  return parsed.data;
+}

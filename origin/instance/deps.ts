@@ -1,0 +1,34 @@
+// What an instance app is built from: injected, so tests build the very same app on a test database.
+import type { AssertionVerifier } from '../common/assertion.ts';
+import type { Database } from '../common/database.ts';
+import type { BaseVariables } from '../common/env.ts';
+import type { Logger } from '../common/logger.ts';
+import type { Metrics } from '../common/metrics.ts';
+import type { Role } from './policy/roles.ts';
+import type { InstanceSchema } from './schema.ts';
+import type { InstanceSettings } from './store/settings.ts';
+import type { UserRecord } from './store/users.ts';
+
+export interface InstanceDeps {
+  instanceId: string;
+  /** e.g. `http://{host}.wikiplatform.localhost:8787`; {host}=app is the portal. */
+  publicUrlPattern: string;
+  database: Database<InstanceSchema>;
+  logger: Logger;
+  verify: AssertionVerifier;
+  metrics?: Metrics;
+  isDraining?: () => boolean;
+}
+
+export type InstanceDb = Database<InstanceSchema>['db'];
+
+export type InstanceEnv = {
+  Variables: BaseVariables & {
+    user: UserRecord;
+    role: Role;
+    settings: InstanceSettings;
+  };
+};
+
+/** The database or a transaction on it: store functions accept either. */
+export type Executor = InstanceDb | Parameters<Parameters<InstanceDb['transaction']>[0]>[0];

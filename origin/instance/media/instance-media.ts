@@ -1,0 +1,27 @@
+// Wires the instance's media pieces from its config: the API routes and the sweeper of abandoned uploads.
+// The instance app mounts `routes` after identify; the process starts the sweeper and stops it on shutdown.
+import type { Sql } from 'postgres';
+import type { Logger } from '../../common/logger.ts';
+import type { MediaConfig } from './media-config.ts';
+import { createMediaApiRoutes } from './media-routes.ts';
+import { mediaDb } from './media-store.ts';
+import { createObjectStore } from './object-store.ts';
+import { startUploadSweeper } from './sweeper.ts';
+
+export function createInstanceMedia(deps: { instanceId: string; sql: Sql; config: MediaConfig; logger: Logger }) {
+  const db = mediaDb(deps.sql);
+  const store = createObjectStore(deps.config.storage);
+  return {
+    routes: createMediaApiRoutes({ instanceId: deps.instanceId, db, store, config: deps.config }),
+    startSweeper: () =>
+      startUploadSweeper({
+        db,
+        store,
+        intervalMs: deps.config.sweepIntervalMs,
+        onPass: (removed) => {
+          if (removed > 0) deps.logger.info({ removed }, 'abandoned uploads swept');
+        },
+        onError: (key, err) => deps.logger.warn({ key, err }, 'abandoned upload not swept; will retry'),
+      }),
+  };
+}

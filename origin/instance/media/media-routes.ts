@@ -1,0 +1,213 @@
+// The instance's media API. Mounted after the user is identified (c.var.user, c.var.role):
+//   POST   /api/media/uploads/authorize  edge only: may this user upload this file? reserve a key
+//   POST   /api/media                    the browser's PUT is done: check the object, record it
+//   GET    /api/media                    the instance's files, newest first
+//   GET    /api/media/usage              storage used vs quota (admins)
+//   DELETE /api/media/:id                the record and the object (uploader or admin)
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { isPlatformAdmin } from '#shared/plan-matrix';
+import { AppError } from '#shared/errors';
+import { CompleteUploadSchema, MEDIA_AUTHORIZE_HEADER, MEDIA_AUTHORIZE_PATH, UploadRequestSchema, mediaPath, type UploadGrant } from '#shared/media-contract';
+import { buildUploadKey, parseUploadKey } from '#shared/media-key';
+import {
+  checkUpload,
+  formatBytes,
+  mediaTypeOf,
+  normalizeContentType,
+  PENDING_GRACE_SECONDS,
+  UPLOAD_URL_TTL_SECONDS,
+  uploadCapFor,
+  type UploadRefusal,
+} from '#shared/media-policy';
+import type { BaseVariables } from '../../common/env.ts';
+import { can, type Role } from '../policy/roles.ts';
+import { markdownReference } from './markdown-reference.ts';
+import type { MediaConfig } from './media-config.ts';
+import { confirmUpload, deleteMediaRow, dropPending, findMedia, findPending, listMedia, mediaUsage, reserveUpload, type MediaDb, type MediaRow } from './media-store.ts';
+import { StorageError, type ObjectStore } from './object-store.ts';
+
+/** What this module reads from c.var; the instance app's identify middleware sets a superset. */
+export type MediaApiEnv = {
+  Variables: BaseVariables & {
+    user: { id: number; name: string };
+    role: Role;
+  };
+};
+
+export interface MediaApiDeps {
+  instanceId: string;
+  db: MediaDb;
+  store: ObjectStore;
+  config: Pick<MediaConfig, 'quotaBytes' | 'planCaps'>;
+  now?: () => Date;
+  /** 32 lower-case hex characters from a CSPRNG. */
+  randomId?: () => string;
+}
+
+const ALLOWED_KINDS = 'images (PNG, JPEG, GIF, WebP, AVIF), PDF, office documents, text (TXT, Markdown, CSV) and video (MP4, WebM, MOV)';
+
+function refusalError(refusal: UploadRefusal): AppError {
+  switch (refusal.reason) {
+    case 'type_not_allowed':
+      return new AppError('unsupported_media_type', `Files of type "${refusal.contentType}" cannot be uploaded. Allowed: ${ALLOWED_KINDS}.`);
+    case 'over_plan_cap':
+      return new AppError('payload_too_large', `This file is larger than your plan allows (${formatBytes(refusal.capBytes)} per file).`, {
+        maxBytes: refusal.capBytes,
+      });
+    case 'empty_file':
+      return new AppError('bad_request', 'size: the file is empty.');
+    case 'no_plan':
+      return new AppError('plan_required', 'Uploading needs a plan that includes this wiki.');
+    default: {
+      const unreachable: never = refusal;
+      throw new TypeError(`unmapped refusal ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+export function toMediaRecord(row: MediaRow) {
+  return {
+    id: row.id,
+    key: row.key,
+    url: mediaPath(row.key),
+    filename: row.filename,
+    contentType: row.contentType,
+    size: row.size,
+    uploadedBy: row.uploadedBy === null ? null : { id: row.uploadedBy, name: row.uploaderName ?? '' },
+    createdAt: row.createdAt.toISOString(),
+    markdown: markdownReference(row.key, row.filename, row.contentType),
+  };
+}
+
+/** Storage trouble is a 502 for the client (with the status in the log), not an anonymous 500. */
+async function storageCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    // fetch reports an unreachable server as a TypeError ("fetch failed").
+    if (err instanceof StorageError || (err instanceof TypeError && err.message === 'fetch failed')) {
+      throw new AppError('bad_gateway', 'File storage cannot be reached right now; try again shortly.');
+    }
+    throw err;
+  }
+}
+
+async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new AppError('bad_request', 'The request body is not valid JSON.');
+  }
+}
+
+export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
+  const { db, store, instanceId } = deps;
+  const now = deps.now ?? (() => new Date());
+  const randomId = deps.randomId ?? (() => randomBytes(16).toString('hex'));
+  const app = new Hono<MediaApiEnv>();
+
+  app.post(MEDIA_AUTHORIZE_PATH, async (c) => {
+    // Browsers reach this path through the edge's proxy too; only the edge's own call carries the header.
+    if (c.req.header(MEDIA_AUTHORIZE_HEADER) !== '1') throw new AppError('not_found', 'Nothing here.');
+    if (!can(c.var.role, 'write')) throw new AppError('forbidden', 'You can read this wiki but not upload to it; an admin can make you an editor.');
+    const request = UploadRequestSchema.parse(await jsonBody(c.req));
+    const assertion = c.var.assertion;
+    const refusal = checkUpload({
+      contentType: request.contentType,
+      size: request.size,
+      capBytes: uploadCapFor(assertion.plan, isPlatformAdmin(assertion), deps.config.planCaps),
+    });
+    if (refusal) throw refusalError(refusal);
+
+    const contentType = normalizeContentType(request.contentType);
+    const at = now();
+    const key = buildUploadKey({ instanceId, filename: request.filename, allowedExtensions: mediaTypeOf(contentType)!.extensions, randomId: randomId(), now: at });
+    const expiresAt = Math.floor(at.getTime() / 1000) + UPLOAD_URL_TTL_SECONDS;
+    const reserved = await reserveUpload(
+      db,
+      {
+        key,
+        filename: request.filename.normalize('NFC').slice(0, 255) || key.slice(key.lastIndexOf('/') + 1),
+        contentType,
+        size: request.size,
+        checksum: request.checksum ?? null,
+        userId: c.var.user.id,
+        expiresAt: new Date((expiresAt + PENDING_GRACE_SECONDS) * 1000),
+      },
+      deps.config.quotaBytes,
+      at,
+    );
+    if (!reserved.ok) {
+      const free = Math.max(0, deps.config.quotaBytes - reserved.usedBytes);
+      throw new AppError('payload_too_large', `This wiki's storage is nearly full: ${formatBytes(free)} left of ${formatBytes(deps.config.quotaBytes)}.`, {
+        quotaBytes: deps.config.quotaBytes,
+        usedBytes: reserved.usedBytes,
+      });
+    }
+    c.var.log.info({ key, size: request.size, type: contentType }, 'upload authorised');
+    const grant: UploadGrant = { key, contentType, size: request.size, checksum: request.checksum ?? null, expiresAt, maxBytes: request.size };
+    return c.json(grant, 201);
+  });
+
+  app.post('/api/media', async (c) => {
+    if (!can(c.var.role, 'write')) throw new AppError('forbidden', 'You cannot upload to this wiki.');
+    const { key } = CompleteUploadSchema.parse(await jsonBody(c.req));
+    if (!parseUploadKey(key, instanceId)) throw new AppError('bad_request', 'key: not an upload of this wiki.');
+    const userId = c.var.user.id;
+
+    // Confirming twice answers the same record: a retried request after a lost response is harmless.
+    const existing = await findMedia(db, { key });
+    if (existing && existing.uploadedBy === userId) return c.json(toMediaRecord(existing), 200);
+    const pending = await findPending(db, key, userId);
+    if (!pending) throw new AppError('not_found', 'No upload of yours is waiting with this key; start the upload again.');
+
+    const stored = await storageCall(() => store.head(key));
+    if (!stored) throw new AppError('conflict', 'The file has not arrived in storage yet; finish the upload, then confirm it.');
+    if (stored.size !== pending.size || normalizeContentType(stored.contentType) !== pending.contentType) {
+      // Storage enforces the signed length and type, so this is not our upload: remove it.
+      c.var.log.warn({ key, storedSize: stored.size, storedType: stored.contentType }, 'stored object differs from the signed upload');
+      await storageCall(() => store.delete(key));
+      await dropPending(db, key);
+      throw new AppError('conflict', 'The stored file is not the one that was signed; upload it again.');
+    }
+    const row = await confirmUpload(db, key, userId, stored.etag);
+    if (!row) {
+      // A concurrent confirmation of the same upload won the race: answer what it recorded.
+      const raced = await findMedia(db, { key });
+      if (raced && raced.uploadedBy === userId) return c.json(toMediaRecord(raced), 200);
+      throw new AppError('not_found', 'This upload expired before it was confirmed; upload the file again.');
+    }
+    c.var.log.info({ key, size: row.size, mediaId: row.id }, 'upload confirmed');
+    return c.json(toMediaRecord(row), 201);
+  });
+
+  app.get('/api/media', async (c) => {
+    const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 50) || 50));
+    const before = Number(c.req.query('before') ?? 0) || undefined;
+    const rows = await listMedia(db, { limit, before });
+    const next = rows.length === limit ? rows[rows.length - 1]!.id : null;
+    return c.json({ items: rows.map(toMediaRecord), next });
+  });
+
+  app.get('/api/media/usage', async (c) => {
+    if (c.var.role !== 'admin') throw new AppError('forbidden', 'Storage usage is shown to admins of this wiki.');
+    const usage = await mediaUsage(db, now());
+    return c.json({ ...usage, quotaBytes: deps.config.quotaBytes, planCaps: deps.config.planCaps });
+  });
+
+  app.delete('/api/media/:id{[0-9]+}', async (c) => {
+    const row = await findMedia(db, { id: Number(c.req.param('id')) });
+    if (!row) throw new AppError('not_found', 'No such file.');
+    const mayDelete = c.var.role === 'admin' || (can(c.var.role, 'write') && row.uploadedBy === c.var.user.id);
+    if (!mayDelete) throw new AppError('forbidden', 'Only the uploader or an admin can delete this file.');
+    // Object first: if storage fails the record stays and the delete can be retried; the other order
+    // could leave an object that nothing lists and nobody pays attention to.
+    await storageCall(() => store.delete(row.key));
+    await deleteMediaRow(db, row.id);
+    c.var.log.info({ key: row.key, mediaId: row.id }, 'media deleted');
+    return c.body(null, 204);
+  });
+
+  return app;
+}

@@ -1,0 +1,164 @@
+// Media rows: pending uploads (reserved against the quota), confirmed files, usage, and the sweep.
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import type { Sql } from 'postgres';
+import { users } from '../schema.ts';
+import { media, mediaSchema, mediaUploads, type MediaSchema } from './schema.ts';
+
+export type MediaDb = PostgresJsDatabase<MediaSchema>;
+
+export function mediaDb(client: Sql): MediaDb {
+  return drizzle({ client, schema: mediaSchema });
+}
+
+// One lock for the instance's quota: two uploads signed at once must not both fit in the last free bytes.
+const QUOTA_LOCK_KEY = 7_406_311_006;
+
+export interface PendingUpload {
+  key: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  checksum: string | null;
+  userId: number;
+  expiresAt: Date;
+}
+
+export type ReserveResult = { ok: true } | { ok: false; usedBytes: number };
+
+/** Records a pending upload if it fits in the quota, counting confirmed files and unexpired reservations. */
+export async function reserveUpload(db: MediaDb, upload: PendingUpload, quotaBytes: number, now: Date): Promise<ReserveResult> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${QUOTA_LOCK_KEY})`);
+    const usedBytes = await bytesInUse(tx, now);
+    if (usedBytes + upload.size > quotaBytes) return { ok: false, usedBytes };
+    await tx.insert(mediaUploads).values(upload);
+    return { ok: true };
+  });
+}
+
+async function bytesInUse(db: Pick<MediaDb, 'execute'>, now: Date): Promise<number> {
+  const rows = await db.execute<{ used: string }>(sql`
+    select (coalesce((select sum(size) from media), 0)
+          + coalesce((select sum(size) from media_uploads where expires_at > ${now.toISOString()}), 0))::text as used`);
+  return Number(rows[0]?.used ?? 0);
+}
+
+export async function findPending(db: MediaDb, key: string, userId: number) {
+  const [row] = await db
+    .select()
+    .from(mediaUploads)
+    .where(and(eq(mediaUploads.key, key), eq(mediaUploads.userId, userId)));
+  return row;
+}
+
+export async function dropPending(db: MediaDb, key: string): Promise<void> {
+  await db.delete(mediaUploads).where(eq(mediaUploads.key, key));
+}
+
+const recordColumns = {
+  id: media.id,
+  key: media.key,
+  filename: media.filename,
+  contentType: media.contentType,
+  size: media.size,
+  createdAt: media.createdAt,
+  uploadedBy: media.uploadedBy,
+  uploaderName: users.name,
+};
+
+export type MediaRow = {
+  id: number;
+  key: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  createdAt: Date;
+  uploadedBy: number | null;
+  uploaderName: string | null;
+};
+
+/** Turns a pending upload into a media record, in one transaction; null when it was already confirmed or swept. */
+export async function confirmUpload(db: MediaDb, key: string, userId: number, etag: string | null): Promise<MediaRow | null> {
+  const id = await db.transaction(async (tx) => {
+    const [pending] = await tx
+      .delete(mediaUploads)
+      .where(and(eq(mediaUploads.key, key), eq(mediaUploads.userId, userId)))
+      .returning();
+    if (!pending) return null;
+    const [row] = await tx
+      .insert(media)
+      .values({ key, filename: pending.filename, contentType: pending.contentType, size: pending.size, etag, uploadedBy: userId })
+      .returning({ id: media.id });
+    return row!.id;
+  });
+  return id === null ? null : findMedia(db, { id });
+}
+
+export async function findMedia(db: MediaDb, by: { id: number } | { key: string }): Promise<MediaRow | null> {
+  const [row] = await db
+    .select(recordColumns)
+    .from(media)
+    .leftJoin(users, eq(users.id, media.uploadedBy))
+    .where('id' in by ? eq(media.id, by.id) : eq(media.key, by.key));
+  return row ?? null;
+}
+
+/** Newest first; `before` is the id the previous page ended with. */
+export async function listMedia(db: MediaDb, options: { limit: number; before?: number }): Promise<MediaRow[]> {
+  return db
+    .select(recordColumns)
+    .from(media)
+    .leftJoin(users, eq(users.id, media.uploadedBy))
+    .where(options.before ? lt(media.id, options.before) : undefined)
+    .orderBy(desc(media.id))
+    .limit(options.limit);
+}
+
+export async function deleteMediaRow(db: MediaDb, id: number): Promise<void> {
+  await db.delete(media).where(eq(media.id, id));
+}
+
+export interface MediaUsage {
+  files: number;
+  storedBytes: number;
+  pendingUploads: number;
+  pendingBytes: number;
+}
+
+export async function mediaUsage(db: MediaDb, now: Date): Promise<MediaUsage> {
+  const rows = await db.execute<{ files: string; stored: string; pending: string; pending_bytes: string }>(sql`
+    select (select count(*) from media)::text as files,
+           (select coalesce(sum(size), 0) from media)::text as stored,
+           (select count(*) from media_uploads where expires_at > ${now.toISOString()})::text as pending,
+           (select coalesce(sum(size), 0) from media_uploads where expires_at > ${now.toISOString()})::text as pending_bytes`);
+  const r = rows[0]!;
+  return { files: Number(r.files), storedBytes: Number(r.stored), pendingUploads: Number(r.pending), pendingBytes: Number(r.pending_bytes) };
+}
+
+/** Keys of reservations past their expiry, oldest first. */
+export async function expiredUploadKeys(db: MediaDb, now: Date, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ key: mediaUploads.key })
+    .from(mediaUploads)
+    .where(lt(mediaUploads.expiresAt, now))
+    .orderBy(mediaUploads.expiresAt)
+    .limit(limit);
+  return rows.map((r) => r.key);
+}
+
+/**
+ * Removes one expired reservation and its object. The row stays locked while the object is deleted, so
+ * a confirmation racing the sweep waits and then finds nothing; if the delete fails, the row stays for
+ * the next sweep instead of leaving an untracked object behind.
+ */
+export async function sweepExpiredUpload(db: MediaDb, key: string, now: Date, deleteObject: (key: string) => Promise<void>): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.execute<{ key: string }>(sql`
+      select key from media_uploads where key = ${key} and expires_at < ${now.toISOString()} for update skip locked`);
+    if (rows.length === 0) return false;
+    await deleteObject(key);
+    await tx.delete(mediaUploads).where(eq(mediaUploads.key, key));
+    return true;
+  });
+}

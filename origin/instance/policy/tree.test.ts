@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { buildTree } from './tree.ts';
+
+describe('page tree', () => {
+  it('nests pages under their parents in path order, leaving the home page out', () => {
+    const tree = buildTree([
+      { path: '/handbook/tools', title: 'Tools' },
+      { path: '/', title: 'Home' },
+      { path: '/handbook', title: 'Handbook' },
+      { path: '/about', title: 'About' },
+    ]);
+    expect(tree).toEqual([
+      { path: '/about', title: 'About', children: [] },
+      { path: '/handbook', title: 'Handbook', children: [{ path: '/handbook/tools', title: 'Tools', children: [] }] },
+    ]);
+  });
+
+  it('hangs an orphan under its nearest existing ancestor', () => {
+    const tree = buildTree([{ path: '/a', title: 'A' }, { path: '/a/b/c', title: 'C' }, { path: '/x/y', title: 'Y' }]);
+    expect(tree[0]?.children.map((n) => n.path)).toEqual(['/a/b/c']);
+    expect(tree[1]?.path).toBe('/x/y');
+  });
+});

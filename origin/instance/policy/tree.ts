@@ -1,0 +1,25 @@
+// The page tree for navigation, built from the flat path-ordered list (pure). A page whose parent does
+// not exist hangs under its nearest existing ancestor, so nothing is unreachable.
+import { parentPath } from './page-path.ts';
+
+export interface TreeNode {
+  path: string;
+  title: string;
+  children: TreeNode[];
+}
+
+export function buildTree(pages: readonly { path: string; title: string }[]): TreeNode[] {
+  const byPath = new Map<string, TreeNode>();
+  const roots: TreeNode[] = [];
+  const sorted = [...pages].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const page of sorted) {
+    if (page.path === '/') continue; // the home page is the tree itself
+    const node: TreeNode = { path: page.path, title: page.title, children: [] };
+    byPath.set(page.path, node);
+    let parent = parentPath(page.path);
+    while (parent && parent !== '/' && !byPath.has(parent)) parent = parentPath(parent);
+    const owner = parent && parent !== '/' ? byPath.get(parent) : undefined;
+    (owner ? owner.children : roots).push(node);
+  }
+  return roots;
+}

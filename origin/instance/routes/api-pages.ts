@@ -1,0 +1,94 @@
+// JSON API for pages and their history (documented in openapi.ts).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { AppError } from '#shared/errors';
+import type { InstanceEnv } from '../deps.ts';
+import { diffRevisions } from '../policy/diff.ts';
+import { renderMarkdown } from '../policy/render/markdown.ts';
+import type { InstanceServices } from '../services/services.ts';
+import { checkedPath } from '../services/wiki.ts';
+import { readPageView } from '../store/page-view.ts';
+import { findPage, listLivePages } from '../store/pages.ts';
+import { findRevision, listRevisions } from '../store/revisions.ts';
+import { actorOf, intParam, pageSummary, readJson } from './api-support.ts';
+
+const Title = z.string().trim().min(1, 'must not be empty').max(200);
+const Content = z.string().max(500_000, 'must be at most 500000 characters');
+const Message = z.string().max(500).optional();
+
+export const CreatePageBody = z.object({ path: z.string().max(600).optional(), title: Title, content: Content, message: Message });
+export const UpdatePageBody = z.object({
+  revision: z.number({ error: 'is required: the revision your edit started from' }).int().positive(),
+  title: Title.optional(),
+  content: Content.optional(),
+  path: z.string().max(600).optional(),
+  message: Message,
+});
+
+export function pageApi(services: InstanceServices) {
+  const { db, wiki } = services;
+  const app = new Hono<InstanceEnv>();
+  const lang = (c: { var: InstanceEnv['Variables'] }) => c.var.settings.searchLanguage;
+
+  app.get('/api/pages', async (c) => {
+    const prefix = c.req.query('prefix');
+    const rows = await listLivePages(db, { prefix: prefix ? checkedPath(prefix) : undefined });
+    return c.json({ pages: rows });
+  });
+
+  app.post('/api/pages', async (c) => {
+    const body = await readJson(c, CreatePageBody);
+    const row = await wiki.create(actorOf(c), body, lang(c));
+    c.header('location', `/api/pages/${row.id}`);
+    return c.json(pageSummary(row), 201);
+  });
+
+  app.get('/api/pages/:id', async (c) => {
+    const row = await findPage(db, intParam(c, 'id'));
+    if (!row || row.deletedAt) throw new AppError('not_found', 'No such page.');
+    const view = await readPageView(db, row.path);
+    return c.json({ ...pageSummary(row), content: row.content, toc: row.toc, createdAt: row.createdAt, updatedAt: row.updatedAt, updatedBy: view?.updatedByName ?? null, backlinks: view?.backlinks ?? [] });
+  });
+
+  app.put('/api/pages/:id', async (c) => {
+    const id = intParam(c, 'id');
+    const body = await readJson(c, UpdatePageBody);
+    return c.json(pageSummary(await wiki.update(actorOf(c), id, body, lang(c))));
+  });
+
+  app.delete('/api/pages/:id', async (c) => {
+    const row = await wiki.trash(actorOf(c), intParam(c, 'id'), lang(c));
+    return c.json({ id: row.id, path: row.path, title: row.title, trashed: true, deletedAt: row.deletedAt });
+  });
+
+  app.get('/api/pages/:id/revisions', async (c) => {
+    const id = intParam(c, 'id');
+    if (!(await findPage(db, id))) throw new AppError('not_found', 'No such page.');
+    return c.json({ revisions: await listRevisions(db, id) });
+  });
+
+  app.get('/api/pages/:id/revisions/:rev', async (c) => {
+    const id = intParam(c, 'id');
+    const revision = await findRevision(db, id, intParam(c, 'rev'));
+    if (!revision) throw new AppError('not_found', 'No such revision.');
+    // Old revisions are rendered on demand; their links are shown unresolved (a snapshot, not the live page).
+    return c.json({ pageId: id, ...revision, html: renderMarkdown(revision.content, revision.path).html });
+  });
+
+  app.post('/api/pages/:id/revisions/:rev/restore', async (c) => {
+    const row = await wiki.restoreRevision(actorOf(c), intParam(c, 'id'), intParam(c, 'rev'), lang(c));
+    return c.json(pageSummary(row));
+  });
+
+  app.get('/api/pages/:id/diff', async (c) => {
+    const id = intParam(c, 'id');
+    const Query = z.object({ from: z.coerce.number().int().positive(), to: z.coerce.number().int().positive() });
+    const { from, to } = Query.parse({ from: c.req.query('from'), to: c.req.query('to') });
+    const [a, b] = await Promise.all([findRevision(db, id, from), findRevision(db, id, to)]);
+    if (!a || !b) throw new AppError('not_found', 'No such revision.');
+    const diff = diffRevisions(a.content, b.content);
+    return c.json({ pageId: id, from, to, titleChanged: a.title !== b.title, ...diff });
+  });
+
+  return app;
+}

@@ -1,0 +1,48 @@
+// Small helpers every API route uses: JSON bodies checked by a schema, numeric ids, the acting user.
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { AppError } from '#shared/errors';
+import type { InstanceEnv } from '../deps.ts';
+import type { Actor } from '../services/wiki.ts';
+import type { PageRow } from '../store/pages.ts';
+import { MARK_END, MARK_START } from '../store/search.ts';
+
+export async function readJson<T extends z.ZodType>(c: Context<InstanceEnv>, schema: T): Promise<z.infer<T>> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new AppError('bad_request', 'The request body must be a JSON object.');
+  }
+  return schema.parse(body); // a ZodError becomes 400 validation_failed naming the field
+}
+
+const MAX_INT4 = 2_147_483_647;
+
+/** A positive integer from the URL. Not a number → 400; a number no row can have → 404. */
+export function intParam(c: Context<InstanceEnv>, name: string): number {
+  const raw = c.req.param(name) ?? '';
+  if (!/^\d{1,18}$/.test(raw) || Number(raw) < 1) {
+    throw new AppError('validation_failed', `${name}: must be a positive integer`, { fields: [{ field: name, message: 'must be a positive integer' }] });
+  }
+  const value = Number(raw);
+  if (value > MAX_INT4) throw new AppError('not_found', 'No such page.');
+  return value;
+}
+
+export function actorOf(c: Context<InstanceEnv>): Actor {
+  return { id: c.var.user.id, role: c.var.role };
+}
+
+export function pageSummary(row: Pick<PageRow, 'id' | 'path' | 'title' | 'revision' | 'html'>) {
+  return { id: row.id, path: row.path, title: row.title, revision: row.revision, html: row.html };
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+/** Snippet text from Postgres → HTML: everything escaped, then only our markers become <mark>. */
+export function snippetHtml(raw: string): string {
+  return escapeHtml(raw).replaceAll(MARK_START, '<mark>').replaceAll(MARK_END, '</mark>');
+}

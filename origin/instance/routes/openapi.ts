@@ -1,0 +1,120 @@
+// The OpenAPI 3.1 description of the instance JSON API, served at /api/openapi.json. Request bodies
+// come from the same zod schemas the routes validate with, so the document cannot drift from them.
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { InstanceEnv } from '../deps.ts';
+import { RoleBody, SettingsBody } from './api-misc.ts';
+import { CreatePageBody, UpdatePageBody } from './api-pages.ts';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const ok = (description: string, schema?: unknown) => (schema ? { description, ...json(schema) } : { description });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_TEXT[s] ?? 'Error', ...json(ref('Error')) }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: 'Invalid input; the message names the field',
+  401: 'No valid edge assertion',
+  403: 'Your role does not allow this',
+  404: 'No such page, revision or user',
+  409: 'Stale revision (details.currentRevision, details.current) or path taken',
+};
+const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
+const body = (schema: z.ZodType) => ({ required: true, ...json(z.toJSONSchema(schema, { io: 'input' })) });
+
+const PageSummary = {
+  type: 'object',
+  required: ['id', 'path', 'title', 'revision', 'html'],
+  properties: { id: { type: 'integer' }, path: { type: 'string' }, title: { type: 'string' }, revision: { type: 'integer' }, html: { type: 'string', description: 'Sanitised HTML' } },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'wikiplatform instance API',
+    version: '1.0.0',
+    description: 'Every request comes through the platform edge, which authenticates the user. Errors are {error:{code,message,requestId}}.',
+  },
+  paths: {
+    '/api/pages': {
+      get: {
+        summary: 'List live pages in path order',
+        parameters: [{ name: 'prefix', in: 'query', schema: { type: 'string' }, description: 'Only this path and below' }],
+        responses: { 200: ok('Pages', { type: 'object', properties: { pages: { type: 'array', items: ref('PageListItem') } } }), ...errors(400) },
+      },
+      post: { summary: 'Create a page (editors)', requestBody: body(CreatePageBody), responses: { 201: ok('Created', ref('PageSummary')), ...errors(400, 403, 409) } },
+    },
+    '/api/pages/{id}': {
+      parameters: [id()],
+      get: { summary: 'Read a page with its source, TOC and backlinks', responses: { 200: ok('The page', ref('Page')), ...errors(400, 404) } },
+      put: {
+        summary: 'Edit, rename or move a page; `revision` is the revision the edit started from',
+        requestBody: body(UpdatePageBody),
+        responses: { 200: ok('The new revision', ref('PageSummary')), ...errors(400, 403, 404, 409) },
+      },
+      delete: { summary: 'Move a page to the trash (editors)', responses: { 200: ok('Trashed'), ...errors(403, 404) } },
+    },
+    '/api/pages/{id}/revisions': {
+      parameters: [id()],
+      get: { summary: 'Revision history, newest first', responses: { 200: ok('Revisions'), ...errors(404) } },
+    },
+    '/api/pages/{id}/revisions/{rev}': {
+      parameters: [id(), id('rev')],
+      get: { summary: 'One revision: title, path, source and rendered HTML', responses: { 200: ok('Revision'), ...errors(404) } },
+    },
+    '/api/pages/{id}/revisions/{rev}/restore': {
+      parameters: [id(), id('rev')],
+      post: { summary: 'Restore an old revision as a new revision', responses: { 200: ok('The new revision', ref('PageSummary')), ...errors(403, 404, 409) } },
+    },
+    '/api/pages/{id}/diff': {
+      parameters: [id(), { name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }],
+      get: { summary: 'Line diff between two revisions', responses: { 200: ok('Diff'), ...errors(400, 404) } },
+    },
+    '/api/trash': { get: { summary: 'Pages in the trash (editors)', responses: { 200: ok('Trashed pages'), ...errors(403) } } },
+    '/api/trash/{id}/restore': { parameters: [id()], post: { summary: 'Restore a page from the trash', responses: { 200: ok('Restored', ref('PageSummary')), ...errors(403, 404, 409) } } },
+    '/api/trash/{id}': { parameters: [id()], delete: { summary: 'Purge a trashed page for good (admins)', responses: { 204: ok('Purged'), ...errors(403, 404) } } },
+    '/api/search': {
+      get: {
+        summary: 'Full-text search (websearch syntax, accent-insensitive, title hits first, prefix matching)',
+        parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }],
+        responses: { 200: ok('Results', ref('SearchResults')) },
+      },
+    },
+    '/api/preview': {
+      post: { summary: 'Render Markdown exactly as a save would (sanitised)', requestBody: body(z.object({ content: z.string(), path: z.string().optional() })), responses: { 200: ok('HTML and TOC'), ...errors(400) } },
+    },
+    '/api/me': { get: { summary: 'The signed-in user, their role and permissions here', responses: { 200: ok('Me') } } },
+    '/api/users': { get: { summary: 'People of this instance', responses: { 200: ok('Users') } } },
+    '/api/users/{id}': { parameters: [id()], put: { summary: 'Assign a role (admins); null means the instance default', requestBody: body(RoleBody), responses: { 200: ok('User'), ...errors(400, 403, 404) } } },
+    '/api/settings': {
+      get: { summary: 'Instance settings (admins)', responses: { 200: ok('Settings'), ...errors(403) } },
+      put: { summary: 'Change settings (admins); changing searchLanguage re-indexes every page', requestBody: body(SettingsBody), responses: { 200: ok('Settings'), ...errors(400, 403) } },
+    },
+  },
+  components: {
+    schemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: { error: { type: 'object', required: ['code', 'message', 'requestId'], properties: { code: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' }, details: {} } } },
+      },
+      PageSummary,
+      Page: { allOf: [PageSummary, { type: 'object', properties: { content: { type: 'string' }, toc: { type: 'array' }, backlinks: { type: 'array' }, updatedBy: { type: ['string', 'null'] } } }] },
+      PageListItem: { type: 'object', properties: { id: { type: 'integer' }, path: { type: 'string' }, title: { type: 'string' }, revision: { type: 'integer' }, updatedAt: { type: 'string' } } },
+      SearchResults: {
+        type: 'object',
+        properties: {
+          results: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'integer' }, path: { type: 'string' }, title: { type: 'string' }, snippet: { type: 'string', description: 'HTML: escaped text with <mark> around matches' } } },
+          },
+        },
+      },
+    },
+  },
+};
+
+export function openApiRoute() {
+  const app = new Hono<InstanceEnv>();
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument));
+  return app;
+}

@@ -1,0 +1,60 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// People and settings in the browser.
+import { Hono } from 'hono';
+import { AppError } from '#shared/errors';
+import type { InstanceEnv } from '../deps.ts';
+import { can, isRole } from '../policy/roles.ts';
+import type { InstanceServices } from '../services/services.ts';
+import { requireRole } from '../services/wiki.ts';
+import { searchLanguages } from '../store/settings.ts';
+import { assignRole, listUsers } from '../store/users.ts';
+import { PeopleScreen, SettingsScreen } from '../views/admin.tsx';
+import { uiContext } from '../views/ui-context.ts';
+import { saveSettings } from './api-misc.ts';
+import { actorOf, intParam } from './api-support.ts';
+import { formFields, seeOther } from './ui-support.ts';
+
+export function adminRoutes(services: InstanceServices) {
+  const { db, directory } = services;
+  const app = new Hono<InstanceEnv>();
+
+  app.get('/_people', async (c) => {
+    const people = await listUsers(db);
+    return c.html(<PeopleScreen ui={uiContext(c, services)} people={people} defaultRole={c.var.settings.defaultRole} canManage={can(c.var.role, 'manage_people')} />);
+  });
+
+  app.post('/_people/:id', async (c) => {
+    requireRole(actorOf(c), 'manage_people');
+    const { role } = await formFields(c);
+    if (role !== '' && !isRole(role)) throw new AppError('validation_failed', 'role: must be reader, editor, admin or empty for the default');
+    const updated = await assignRole(db, intParam(c, 'id'), role ? role : null);
+    if (!updated) throw new AppError('not_found', 'No such person.');
+    directory.forgetUser(updated.sub);
+    return seeOther(c, '/_people');
+  });
+
+  app.get('/_settings', async (c) => {
+    requireRole(actorOf(c), 'manage_settings');
+    return c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} saved={c.req.query('saved') === '1'} />);
+  });
+
+  app.post('/_settings', async (c) => {
+    requireRole(actorOf(c), 'manage_settings');
+    const f = await formFields(c);
+    try {
+      await saveSettings(
+        services,
+        { title: f.title?.trim().slice(0, 100) ?? undefined, description: f.description?.slice(0, 2000), searchLanguage: f.searchLanguage, defaultRole: isRole(f.defaultRole) ? f.defaultRole : undefined },
+        c.var.settings.searchLanguage,
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'validation_failed') {
+        return c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} error={err.message} />, 400);
+      }
+      throw err;
+    }
+    return seeOther(c, '/_settings?saved=1');
+  });
+
+  return app;
+}

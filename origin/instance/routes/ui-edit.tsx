@@ -1,0 +1,90 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// Writing in the browser: the new-page and edit forms (with server-side preview) and moving to the trash.
+import { Hono, type Context } from 'hono';
+import { AppError } from '#shared/errors';
+import type { InstanceEnv } from '../deps.ts';
+import { childPath, normalizePagePath } from '../policy/page-path.ts';
+import type { InstanceServices } from '../services/services.ts';
+import { renderWithLinks, requireRole } from '../services/wiki.ts';
+import { findLiveByPath } from '../store/pages.ts';
+import { EditorScreen, type EditorState } from '../views/editor.tsx';
+import { pageUrl } from '../views/links.tsx';
+import { uiContext } from '../views/ui-context.ts';
+import { actorOf } from './api-support.ts';
+import { formFields, pathAfter, seeOther } from './ui-support.ts';
+
+export function editRoutes(services: InstanceServices) {
+  const { db, wiki } = services;
+  const app = new Hono<InstanceEnv>();
+  const show = (c: Context<InstanceEnv>, state: EditorState, status = 200) =>
+    c.html(<EditorScreen ui={uiContext(c, services)} state={state} />, status as 200);
+  const preview = async (content: string, path: string) => (await renderWithLinks(db, content, normalizePagePath(path).ok ? path : '/')).rendered.html;
+
+  app.get('/_new', (c) => {
+    requireRole(actorOf(c), 'write');
+    const title = c.req.query('title') ?? '';
+    const parent = c.req.query('parent');
+    const path = c.req.query('path') ?? (parent && title ? childPath(parent, title) : parent ? `${parent === '/' ? '' : parent}/` : '');
+    return show(c, { mode: 'new', title, path, content: '', message: '' });
+  });
+
+  app.post('/_new', async (c) => {
+    requireRole(actorOf(c), 'write');
+    const f = await formFields(c);
+    const state: EditorState = { mode: 'new', title: f.title ?? '', path: f.path ?? '', content: f.content ?? '', message: f.message ?? '' };
+    if (f.intent === 'preview') return show(c, { ...state, previewHtml: await preview(state.content, state.path) });
+    if (!state.title.trim()) return show(c, { ...state, error: 'A page needs a title.' }, 400);
+    try {
+      const row = await wiki.create(actorOf(c), { title: state.title.trim(), path: state.path.trim() || undefined, content: state.content, message: state.message }, c.var.settings.searchLanguage);
+      return seeOther(c, pageUrl(row.path));
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'conflict' || err.code === 'validation_failed')) return show(c, { ...state, error: err.message }, err.status);
+      throw err;
+    }
+  });
+
+  app.get('/_edit/*', async (c) => {
+    requireRole(actorOf(c), 'write');
+    const page = await findLiveByPath(db, pathAfter(c, '/_edit'));
+    if (!page) throw new AppError('not_found', 'There is no page here to edit.');
+    return show(c, { mode: 'edit', originalPath: page.path, title: page.title, path: page.path, content: page.content, message: '', revision: page.revision });
+  });
+
+  app.post('/_edit/*', async (c) => {
+    requireRole(actorOf(c), 'write');
+    const page = await findLiveByPath(db, pathAfter(c, '/_edit'));
+    if (!page) throw new AppError('not_found', 'This page no longer exists (moved or trashed?).');
+    const f = await formFields(c);
+    const revision = Number(f.revision);
+    const state: EditorState = {
+      mode: 'edit', originalPath: page.path, title: f.title ?? page.title, path: f.path ?? page.path,
+      content: f.content ?? '', message: f.message ?? '', revision: Number.isInteger(revision) ? revision : page.revision,
+    };
+    if (f.intent === 'preview') return show(c, { ...state, previewHtml: await preview(state.content, state.path) });
+    if (!state.title.trim()) return show(c, { ...state, error: 'A page needs a title.' }, 400);
+    try {
+      const row = await wiki.update(
+        actorOf(c), page.id,
+        { revision: state.revision ?? page.revision, title: state.title.trim(), content: state.content, path: state.path.trim() || page.path, message: state.message },
+        c.var.settings.searchLanguage,
+      );
+      return seeOther(c, pageUrl(row.path));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const current = (err.details as { current?: { revision: number; content: string; title: string } } | undefined)?.current;
+      // On a conflict the form now carries the current revision, so saving again is a deliberate overwrite of what was shown.
+      if (err.code === 'conflict' && current) return show(c, { ...state, revision: current.revision, conflict: current, error: err.message }, 409);
+      if (err.code === 'conflict' || err.code === 'validation_failed') return show(c, { ...state, error: err.message }, err.status);
+      throw err;
+    }
+  });
+
+  app.post('/_delete/*', async (c) => {
+    const page = await findLiveByPath(db, pathAfter(c, '/_delete'));
+    if (!page) throw new AppError('not_found', 'No such page.');
+    await wiki.trash(actorOf(c), page.id, c.var.settings.searchLanguage);
+    return seeOther(c, '/_trash');
+  });
+
+  return app;
+}

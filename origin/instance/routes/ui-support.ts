@@ -1,0 +1,30 @@
+// Helpers for the HTML form routes: reading form fields, the page path after an action prefix, and a
+// same-site check (the edge checks Origin too; this keeps the origin safe on its own).
+import type { Context, MiddlewareHandler } from 'hono';
+import { AppError } from '#shared/errors';
+import type { InstanceEnv } from '../deps.ts';
+
+export async function formFields(c: Context<InstanceEnv>): Promise<Record<string, string>> {
+  const body = await c.req.parseBody().catch(() => {
+    throw new AppError('bad_request', 'The form could not be read.');
+  });
+  return Object.fromEntries(Object.entries(body).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
+}
+
+/** `/_edit/handbook/x` with prefix `/_edit` → `/handbook/x`; `/_edit` or `/_edit/` → `/`. */
+export function pathAfter(c: Context, prefix: string): string {
+  return c.req.path.slice(prefix.length) || '/';
+}
+
+/** Browsers say where a form post came from; refuse posts from other sites. */
+export const sameSiteOnly: MiddlewareHandler<InstanceEnv> = async function sameSiteOnly(c, next) {
+  if (c.req.method === 'POST' && c.req.header('sec-fetch-site') === 'cross-site') {
+    throw new AppError('forbidden', 'Forms can only be sent from this wiki.');
+  }
+  await next();
+};
+
+/** Turns "303 to the page" into a helper so every successful form post ends on a GET (no resubmits). */
+export function seeOther(c: Context, location: string) {
+  return c.redirect(location, 303);
+}

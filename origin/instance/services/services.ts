@@ -1,0 +1,51 @@
+// The per-app services the routes share, built once by createInstanceApp.
+import { fileURLToPath } from 'node:url';
+import { loadStaticAssets, type StaticAssets } from '../../common/static-assets.ts';
+import type { InstanceDb, InstanceDeps } from '../deps.ts';
+import type { Metrics } from '../../common/metrics.ts';
+import { createDirectory, type Directory } from './identify.ts';
+import { buildTree, type TreeNode } from '../policy/tree.ts';
+import { listLivePages } from '../store/pages.ts';
+import { createWiki, type Wiki } from './wiki.ts';
+import { createWikiMetrics } from './wiki-metrics.ts';
+
+export interface InstanceServices {
+  instanceId: string;
+  publicUrlPattern: string;
+  db: InstanceDb;
+  directory: Directory;
+  wiki: Wiki;
+  /** The page tree for the sidebar, cached until the next change. */
+  tree(): Promise<TreeNode[]>;
+  assets: StaticAssets;
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceServices {
+  const wikiMetrics = createWikiMetrics(metrics.registry, deps.database.db);
+  // One process serves one instance, so dropping the cache on each change keeps it exact; the TTL covers
+  // changes made by another process (a second replica, an ops script).
+  let tree: { nodes: Promise<TreeNode[]>; expires: number } | undefined;
+  const TREE_TTL_MS = 10_000;
+  return {
+    tree() {
+      if (!tree || tree.expires < Date.now()) {
+        const nodes = listLivePages(deps.database.db).then((rows) => buildTree(rows));
+        tree = { nodes, expires: Date.now() + TREE_TTL_MS };
+        nodes.catch(() => (tree = undefined));
+      }
+      return tree.nodes;
+    },
+    instanceId: deps.instanceId,
+    publicUrlPattern: deps.publicUrlPattern,
+    db: deps.database.db,
+    directory: createDirectory(deps.database.db),
+    wiki: createWiki(deps.database.db, { onSave: wikiMetrics.onSave, onChange: () => (tree = undefined) }),
+    assets: loadStaticAssets('/_static', {
+      'app.css': here('../static/app.css'),
+      'app.js': here('../static/app.js'),
+      'hljs.css': fileURLToPath(import.meta.resolve('highlight.js/styles/github.css')),
+    }),
+  };
+}

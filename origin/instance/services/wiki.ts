@@ -1,0 +1,233 @@
+// Page operations, each one transaction: render with resolved links, write the page and its revision,
+// record links, and re-render the pages whose links changed meaning. Role checks live here so the API
+// and the HTML forms cannot disagree.
+import { AppError } from '#shared/errors';
+import type { Executor, InstanceDb } from '../deps.ts';
+import { normalizePagePath } from '../policy/page-path.ts';
+import { parsePage, renderParsed, type RenderedPage } from '../policy/render/markdown.ts';
+import { titleKey, type LinkRef, type Resolution } from '../policy/render/link-refs.ts';
+import { can, type Action, type Role } from '../policy/roles.ts';
+import { addAlias, linkersOf, replaceLinks, resolveRefs } from '../store/links.ts';
+import {
+  deleteTrashed, findPage, insertPage, markRestored, markTrashed, updatePageIfAt, updateRendering, type PageRow,
+} from '../store/pages.ts';
+import { findRevision, insertRevision } from '../store/revisions.ts';
+
+export interface Actor {
+  /** Null for the platform itself (e.g. the welcome page written at first start). */
+  id: number | null;
+  role: Role;
+}
+
+export interface CreateInput {
+  path?: string;
+  title: string;
+  content: string;
+  message?: string;
+}
+
+export interface UpdateInput {
+  /** The revision the edit started from. */
+  revision: number;
+  title?: string;
+  content?: string;
+  path?: string;
+  message?: string;
+}
+
+export type SaveOutcome = 'created' | 'updated' | 'conflict' | 'restored';
+
+const ACTION_WORDS: Record<Action, string> = {
+  read: 'read pages',
+  write: 'edit pages',
+  purge: 'purge pages from the trash',
+  manage_people: 'change roles',
+  manage_settings: 'change settings',
+};
+
+export function requireRole(actor: Actor, action: Action): void {
+  if (!can(actor.role, action)) throw new AppError('forbidden', `Your role (${actor.role}) cannot ${ACTION_WORDS[action]} in this wiki.`);
+}
+
+export function checkedPath(input: string): string {
+  const result = normalizePagePath(input);
+  if (!result.ok) throw new AppError('validation_failed', `path: ${result.reason}`, { fields: [{ field: 'path', message: result.reason }] });
+  return result.path;
+}
+
+export function conflictError(current: PageRow): AppError {
+  return new AppError('conflict', `This page changed since you started editing: it is now at revision ${current.revision}.`, {
+    currentRevision: current.revision,
+    current: { id: current.id, path: current.path, title: current.title, revision: current.revision, content: current.content },
+  });
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
+
+function pathTaken(path: string): AppError {
+  return new AppError('conflict', `Another page already lives at ${path}.`, { field: 'path' });
+}
+
+/** Parses, resolves links against the database (inside the caller's transaction) and renders. */
+export async function renderWithLinks(db: Executor, content: string, path: string): Promise<{ rendered: RenderedPage; resolution: Resolution }> {
+  const parsed = parsePage(content, path);
+  const resolution = await resolveRefs(db, parsed.refs);
+  return { rendered: renderParsed(parsed, resolution), resolution };
+}
+
+export interface WikiHooks {
+  /** Every save attempt's outcome (metrics). */
+  onSave?: (outcome: SaveOutcome) => void;
+  /** Any change to which pages exist or where (navigation caches). */
+  onChange?: () => void;
+}
+
+export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
+  const onSave = (outcome: SaveOutcome) => {
+    hooks.onSave?.(outcome);
+    if (outcome !== 'conflict') hooks.onChange?.();
+  };
+  const changed = <T>(value: T): T => {
+    hooks.onChange?.();
+    return value;
+  };
+  async function rerenderLinkers(tx: Executor, targetIds: number[], refs: LinkRef[], language: string, skip: number) {
+    for (const id of await linkersOf(tx, targetIds, refs)) {
+      if (id === skip) continue;
+      const page = await findPage(tx, id);
+      if (!page) continue;
+      const { rendered, resolution } = await renderWithLinks(tx, page.content, page.path);
+      await updateRendering(tx, id, { path: page.path, title: page.title, content: page.content, rendered, authorId: null, language });
+      await replaceLinks(tx, id, rendered.refs, resolution);
+    }
+  }
+
+  const refsOf = (page: { path: string; title: string }): LinkRef[] => [
+    { kind: 'path', key: page.path },
+    { kind: 'title', key: titleKey(page.title) },
+  ];
+
+  async function applyUpdate(tx: Executor, actor: Actor, current: PageRow, input: UpdateInput, language: string, defaultMessage: string) {
+    if (current.revision !== input.revision) throw conflictError(current);
+    const path = input.path !== undefined ? checkedPath(input.path) : current.path;
+    const title = input.title ?? current.title;
+    const content = input.content ?? current.content;
+    if (path === current.path && title === current.title && content === current.content) return current;
+    const { rendered, resolution } = await renderWithLinks(tx, content, path);
+    let row: PageRow | undefined;
+    try {
+      row = await updatePageIfAt(tx, current.id, input.revision, { path, title, content, rendered, authorId: actor.id, language });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw pathTaken(path);
+      throw err;
+    }
+    if (!row) {
+      const now = await findPage(tx, current.id);
+      if (!now || now.deletedAt) throw new AppError('not_found', 'No such page.');
+      throw conflictError(now);
+    }
+    await insertRevision(tx, { pageId: row.id, revision: row.revision, path, title, content, message: input.message?.trim() || defaultMessage, authorId: actor.id });
+    await replaceLinks(tx, row.id, rendered.refs, resolution);
+    const moved = path !== current.path;
+    const renamed = titleKey(title) !== titleKey(current.title);
+    if (moved) await addAlias(tx, 'path', current.path, row.id);
+    if (renamed) await addAlias(tx, 'title', titleKey(current.title), row.id);
+    if (moved || renamed) await rerenderLinkers(tx, [row.id], refsOf(row), language, row.id);
+    return row;
+  }
+
+  async function livePage(tx: Executor, id: number, lock = false): Promise<PageRow> {
+    const page = await findPage(tx, id, { lock });
+    if (!page || page.deletedAt) throw new AppError('not_found', 'No such page.');
+    return page;
+  }
+
+  return {
+    async create(actor: Actor, input: CreateInput, language: string): Promise<PageRow> {
+      requireRole(actor, 'write');
+      const path = checkedPath(input.path ?? input.title);
+      const row = await db
+        .transaction(async (tx) => {
+          const { rendered, resolution } = await renderWithLinks(tx, input.content, path);
+          const page = await insertPage(tx, { path, title: input.title, content: input.content, rendered, authorId: actor.id, language });
+          await insertRevision(tx, { pageId: page.id, revision: 1, path, title: input.title, content: input.content, message: input.message?.trim() || 'Created', authorId: actor.id });
+          await replaceLinks(tx, page.id, rendered.refs, resolution);
+          // Links that led nowhere until now point at the new page.
+          await rerenderLinkers(tx, [], refsOf(page), language, page.id);
+          return page;
+        })
+        .catch((err) => {
+          throw isUniqueViolation(err) ? pathTaken(path) : err;
+        });
+      onSave('created');
+      return row;
+    },
+
+    async update(actor: Actor, id: number, input: UpdateInput, language: string): Promise<PageRow> {
+      requireRole(actor, 'write');
+      try {
+        const row = await db.transaction(async (tx) => applyUpdate(tx, actor, await livePage(tx, id), input, language, 'Edited'));
+        onSave('updated');
+        return row;
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'conflict' && (err.details as { currentRevision?: number })?.currentRevision) onSave('conflict');
+        throw err;
+      }
+    },
+
+    /** Brings back an old revision's title and content as a new revision (history is never rewritten). */
+    async restoreRevision(actor: Actor, id: number, revision: number, language: string): Promise<PageRow> {
+      requireRole(actor, 'write');
+      const row = await db.transaction(async (tx) => {
+        const current = await livePage(tx, id, true);
+        const old = await findRevision(tx, id, revision);
+        if (!old) throw new AppError('not_found', `This page has no revision ${revision}.`);
+        return applyUpdate(tx, actor, current, { revision: current.revision, title: old.title, content: old.content }, language, `Restored revision ${revision}`);
+      });
+      onSave('restored');
+      return row;
+    },
+
+    async trash(actor: Actor, id: number, language: string): Promise<PageRow> {
+      requireRole(actor, 'write');
+      const row = await db.transaction(async (tx) => {
+        const trashed = await markTrashed(tx, id, actor.id);
+        if (!trashed) throw new AppError('not_found', 'No such page (or it is already in the trash).');
+        await rerenderLinkers(tx, [id], [], language, id);
+        return trashed;
+      });
+      return changed(row);
+    },
+
+    async untrash(actor: Actor, id: number, language: string): Promise<PageRow> {
+      requireRole(actor, 'write');
+      const restored = await db
+        .transaction(async (tx) => {
+          const row = await markRestored(tx, id);
+          if (!row) throw new AppError('not_found', 'No such page in the trash.');
+          await rerenderLinkers(tx, [id], refsOf(row), language, id);
+          return row;
+        })
+        .catch(async (err) => {
+          if (!isUniqueViolation(err)) throw err;
+          const page = await findPage(db, id);
+          throw new AppError('conflict', `Another page now lives at ${page?.path ?? 'its path'}; move that page first.`);
+        });
+      return changed(restored);
+    },
+
+    async purge(actor: Actor, id: number): Promise<void> {
+      requireRole(actor, 'purge');
+      const deleted = await deleteTrashed(db, id);
+      if (!deleted) throw new AppError('not_found', 'No such page in the trash (only trashed pages can be purged).');
+      changed(undefined);
+    },
+  };
+}
+
+export type Wiki = ReturnType<typeof createWiki>;

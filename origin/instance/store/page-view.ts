@@ -1,0 +1,31 @@
+// The hot path: everything a page view shows, in one indexed read (page + author + backlinks).
+import { sql } from 'drizzle-orm';
+import type { InstanceDb } from '../deps.ts';
+import type { TocEntry } from '../schema.ts';
+
+export type PageView = {
+  id: number;
+  path: string;
+  title: string;
+  html: string;
+  toc: TocEntry[];
+  revision: number;
+  updatedAt: string;
+  updatedByName: string | null;
+  backlinks: { path: string; title: string }[];
+};
+
+export async function readPageView(db: InstanceDb, path: string): Promise<PageView | undefined> {
+  const rows = await db.execute<PageView>(sql`
+    select p.id, p.path, p.title, p.html, p.toc, p.revision, p.updated_at as "updatedAt", u.name as "updatedByName",
+      coalesce((
+        select json_agg(json_build_object('path', b.path, 'title', b.title) order by b.title, b.path)
+        from (
+          select distinct s.path, s.title from links l join pages s on s.id = l.source_id and s.deleted_at is null
+          where l.target_id = p.id and l.source_id <> p.id
+        ) b
+      ), '[]'::json) as backlinks
+    from pages p left join users u on u.id = p.updated_by
+    where p.path = ${path} and p.deleted_at is null`);
+  return rows[0];
+}

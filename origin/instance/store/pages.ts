@@ -1,0 +1,142 @@
+// Page rows: create, conditional update (the optimistic-concurrency guard), trash, restore, purge, list.
+import { and, asc, desc, eq, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../deps.ts';
+import type { RenderedPage } from '../policy/render/markdown.ts';
+import { pages, users } from '../schema.ts';
+
+export interface PageWrite {
+  path: string;
+  title: string;
+  content: string;
+  rendered: RenderedPage;
+  authorId: number | null;
+  /** Text-search configuration (instance setting), e.g. "english". */
+  language: string;
+}
+
+export const pageColumns = {
+  id: pages.id,
+  path: pages.path,
+  title: pages.title,
+  content: pages.content,
+  html: pages.html,
+  toc: pages.toc,
+  revision: pages.revision,
+  createdAt: pages.createdAt,
+  updatedAt: pages.updatedAt,
+  deletedAt: pages.deletedAt,
+};
+export type PageRow = { id: number; path: string; title: string; content: string; html: string; toc: unknown; revision: number; createdAt: Date; updatedAt: Date; deletedAt: Date | null };
+
+/** Title weighs most (A), then the path words (C) and body (B) — the ranking search relies on. */
+export function searchVector(language: string, title: string | SQL, path: string | SQL, body: string | SQL) {
+  const lang = sql`${language}::regconfig`;
+  return sql`setweight(to_tsvector(${lang}, wiki_unaccent(${title})), 'A')
+    || setweight(to_tsvector(${lang}, wiki_unaccent(${body})), 'B')
+    || setweight(to_tsvector(${lang}, wiki_unaccent(translate(${path}, '/-', '  '))), 'C')`;
+}
+
+function renderedColumns(w: PageWrite) {
+  return {
+    path: w.path,
+    title: w.title,
+    content: w.content,
+    html: w.rendered.html,
+    toc: w.rendered.toc,
+    plainText: w.rendered.plainText,
+    search: searchVector(w.language, w.title, w.path, w.rendered.plainText),
+  };
+}
+
+export async function insertPage(db: Executor, w: PageWrite): Promise<PageRow> {
+  const [row] = await db
+    .insert(pages)
+    .values({ ...renderedColumns(w), revision: 1, createdBy: w.authorId, updatedBy: w.authorId })
+    .returning(pageColumns);
+  return row as PageRow;
+}
+
+/**
+ * Applies an edit only if the page is still at `baseRevision`. Concurrent edits from the same base queue
+ * on the row lock; Postgres re-checks the condition for each after the first commits, so one wins.
+ */
+export async function updatePageIfAt(db: Executor, id: number, baseRevision: number, w: PageWrite): Promise<PageRow | undefined> {
+  const [row] = await db
+    .update(pages)
+    .set({ ...renderedColumns(w), revision: sql`${pages.revision} + 1`, updatedBy: w.authorId, updatedAt: sql`now()` })
+    .where(and(eq(pages.id, id), eq(pages.revision, baseRevision), isNull(pages.deletedAt)))
+    .returning(pageColumns);
+  return row as PageRow | undefined;
+}
+
+/** Re-renders a page whose links changed meaning (a target moved or appeared); not a new revision. */
+export async function updateRendering(db: Executor, id: number, w: PageWrite): Promise<void> {
+  await db.update(pages).set(renderedColumns(w)).where(eq(pages.id, id));
+}
+
+export async function findPage(db: Executor, id: number, options: { lock?: boolean } = {}): Promise<PageRow | undefined> {
+  const query = db.select(pageColumns).from(pages).where(eq(pages.id, id));
+  const [row] = options.lock ? await query.for('update') : await query;
+  return row as PageRow | undefined;
+}
+
+export async function findLiveByPath(db: Executor, path: string): Promise<PageRow | undefined> {
+  const [row] = await db.select(pageColumns).from(pages).where(and(eq(pages.path, path), isNull(pages.deletedAt)));
+  return row as PageRow | undefined;
+}
+
+/** Live pages, optionally only `prefix` and below, in path order (the tree). */
+export async function listLivePages(db: Executor, options: { prefix?: string; limit?: number } = {}) {
+  const { prefix } = options;
+  const under = prefix && prefix !== '/' ? or(eq(pages.path, prefix), like(pages.path, `${prefix.replace(/[\\%_]/g, '\\$&')}/%`)) : undefined;
+  return db
+    .select({ id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, updatedAt: pages.updatedAt })
+    .from(pages)
+    .where(and(isNull(pages.deletedAt), under))
+    .orderBy(asc(pages.path))
+    .limit(options.limit ?? 5000);
+}
+
+export async function listTrash(db: Executor) {
+  return db
+    .select({ id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, deletedAt: pages.deletedAt, deletedBy: users.name })
+    .from(pages)
+    .leftJoin(users, eq(users.id, pages.deletedBy))
+    .where(isNotNull(pages.deletedAt))
+    .orderBy(desc(pages.deletedAt));
+}
+
+export async function markTrashed(db: Executor, id: number, by: number | null): Promise<PageRow | undefined> {
+  const [row] = await db
+    .update(pages)
+    .set({ deletedAt: sql`now()`, deletedBy: by })
+    .where(and(eq(pages.id, id), isNull(pages.deletedAt)))
+    .returning(pageColumns);
+  return row as PageRow | undefined;
+}
+
+export async function markRestored(db: Executor, id: number): Promise<PageRow | undefined> {
+  const [row] = await db
+    .update(pages)
+    .set({ deletedAt: null, deletedBy: null })
+    .where(and(eq(pages.id, id), isNotNull(pages.deletedAt)))
+    .returning(pageColumns);
+  return row as PageRow | undefined;
+}
+
+export async function deleteTrashed(db: Executor, id: number): Promise<boolean> {
+  const rows = await db.delete(pages).where(and(eq(pages.id, id), isNotNull(pages.deletedAt))).returning({ id: pages.id });
+  return rows.length > 0;
+}
+
+/** After the search language changes, every page is indexed again with the new configuration. */
+export async function reindexAll(db: Executor, language: string): Promise<void> {
+  await db.update(pages).set({ search: searchVector(language, sql`${pages.title}`, sql`${pages.path}`, sql`${pages.plainText}`) });
+}
+
+export async function countPages(db: Executor) {
+  const [row] = await db.execute<{ live: number; trashed: number; revisions: number }>(sql`
+    select count(*) filter (where deleted_at is null)::int as live, count(*) filter (where deleted_at is not null)::int as trashed,
+      (select count(*)::int from revisions) as revisions from pages`);
+  return row ?? { live: 0, trashed: 0, revisions: 0 };
+}

@@ -1,0 +1,45 @@
+// Full-text search: websearch syntax (never errors on odd input), accent-insensitive, title hits first,
+// plus prefix matching for quick navigation, with highlighted snippets.
+import { sql } from 'drizzle-orm';
+import type { Executor } from '../deps.ts';
+import { prefixQuery } from '../policy/search-query.ts';
+
+export type SearchHit = {
+  id: number;
+  path: string;
+  title: string;
+  /** Plain text with the matches between the markers below; callers escape it, then turn markers into <mark>. */
+  snippet: string;
+  rank: number;
+};
+
+// Private-use characters cannot come from page text through the renderer's plain-text extraction
+// in any meaningful way, and never survive the escaping step as markup.
+export const MARK_START = '\uE000';
+export const MARK_END = '\uE001';
+
+export async function searchPages(db: Executor, query: string, language: string, limit = 20): Promise<SearchHit[]> {
+  const prefix = prefixQuery(query);
+  const lang = sql`${language}::regconfig`;
+  const rows = await db.execute<SearchHit>(sql`
+    with q as (
+      select websearch_to_tsquery(${lang}, wiki_unaccent(${query})) as words,
+             case when ${prefix}::text is null then null else to_tsquery(${lang}, wiki_unaccent(${prefix})) end as prefix
+    )
+    select p.id, p.path, p.title,
+      ts_headline(${lang}, p.plain_text, case when numnode(q.words) > 0 then q.words else coalesce(q.prefix, q.words) end,
+        ${`StartSel="${MARK_START}", StopSel="${MARK_END}", MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as snippet,
+      (ts_rank(p.search, q.words) + coalesce(ts_rank(p.search, q.prefix), 0) * 0.5
+        + case when lower(wiki_unaccent(p.title)) like lower(wiki_unaccent(${likePrefix(query)})) escape '\\' then 1 else 0 end)::float8 as rank
+    from pages p, q
+    where p.deleted_at is null
+      and (p.search @@ q.words or (q.prefix is not null and p.search @@ q.prefix)
+           or lower(wiki_unaccent(p.title)) like lower(wiki_unaccent(${likePrefix(query)})) escape '\\')
+    order by rank desc, length(p.path), p.id
+    limit ${limit}`);
+  return [...rows];
+}
+
+function likePrefix(query: string): string {
+  return `${query.replace(/[\\%_]/g, '\\$&')}%`;
+}

@@ -1,0 +1,76 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// People (everyone sees who is here; admins change roles) and instance settings (admins only).
+import { ROLES } from '../policy/roles.ts';
+import type { InstanceSettings } from '../store/settings.ts';
+import { Layout } from './layout.tsx';
+import type { UiContext } from './ui-context.ts';
+
+export interface PersonRow {
+  id: number;
+  name: string;
+  username: string;
+  email: string;
+  role: string | null;
+}
+
+export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; defaultRole: string; canManage: boolean }) {
+  const { ui, people } = props;
+  return (
+    <Layout ui={ui} title="People">
+      <h1>People</h1>
+      <p class="muted">Anyone whose plan opens this wiki gets the default role ({props.defaultRole}) until an admin chooses another. Platform admins are always admins.</p>
+      <table class="list" data-testid="people">
+        <thead><tr><th>Name</th><th class="optional">Email</th><th>Role</th></tr></thead>
+        <tbody>
+          {people.map((p) => (
+            <tr>
+              <td>{p.name}<br /><span class="muted">{p.username}</span></td>
+              <td class="optional">{p.email}</td>
+              <td>
+                {props.canManage ? (
+                  <form method="post" action={`/_people/${p.id}`} class="form-actions">
+                    <select name="role" aria-label={`Role of ${p.name}`}>
+                      <option value="" selected={p.role === null}>default ({props.defaultRole})</option>
+                      {ROLES.map((r) => <option value={r} selected={p.role === r}>{r}</option>)}
+                    </select>
+                    <button type="submit" class="secondary">Set</button>
+                  </form>
+                ) : (
+                  p.role ?? `default (${props.defaultRole})`
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+export function SettingsScreen(props: { ui: UiContext; settings: InstanceSettings; languages: string[]; saved?: boolean; error?: string }) {
+  const { ui, settings } = props;
+  return (
+    <Layout ui={ui} title="Settings">
+      <h1>Settings</h1>
+      {props.saved && <p class="notice" role="status">Settings saved.</p>}
+      {props.error && <p class="notice error" role="alert">{props.error}</p>}
+      <form method="post" action="/_settings" class="stack" data-testid="settings">
+        <label>Title<input type="text" name="title" value={settings.title ?? ''} placeholder={ui.instanceId} maxlength={100} /></label>
+        <label>Description<textarea name="description" rows={3} maxlength={2000}>{settings.description}</textarea></label>
+        <label>
+          Search language
+          <select name="searchLanguage">
+            {props.languages.map((l) => <option value={l} selected={l === settings.searchLanguage}>{l}</option>)}
+          </select>
+        </label>
+        <label>
+          Default role for new people
+          <select name="defaultRole">
+            {ROLES.map((r) => <option value={r} selected={r === settings.defaultRole}>{r}</option>)}
+          </select>
+        </label>
+        <div class="form-actions"><button type="submit">Save settings</button></div>
+      </form>
+    </Layout>
+  );
+}

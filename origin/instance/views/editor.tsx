@@ -1,0 +1,81 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The Markdown editor for new and existing pages. Works without JavaScript: "Preview" is a submit
+// button that renders the text server-side; app.js only makes the preview live.
+import { raw } from 'hono/html';
+import { Layout } from './layout.tsx';
+import { pageUrl } from './links.tsx';
+import type { UiContext } from './ui-context.ts';
+
+export interface EditorState {
+  mode: 'new' | 'edit';
+  /** Path of the page being edited (edit mode), used for the form action. */
+  originalPath?: string;
+  title: string;
+  path: string;
+  content: string;
+  message: string;
+  revision?: number;
+  previewHtml?: string;
+  error?: string;
+  /** On a conflict: the text someone else saved meanwhile. */
+  conflict?: { revision: number; content: string; title: string };
+}
+
+export function EditorScreen(props: { ui: UiContext; state: EditorState }) {
+  const { ui, state } = props;
+  const action = state.mode === 'new' ? '/_new' : pageUrl(state.originalPath ?? '/', '_edit');
+  return (
+    <Layout ui={ui} title={state.mode === 'new' ? 'New page' : `Editing ${state.title}`}>
+      <h1>{state.mode === 'new' ? 'New page' : `Editing “${state.title}”`}</h1>
+      {state.error && <p class="notice error" role="alert" data-testid="form-error">{state.error}</p>}
+      {state.conflict && (
+        <section class="notice" data-testid="conflict">
+          <p>
+            Someone saved this page while you were editing (now revision {state.conflict.revision}). Your text is kept below;
+            their version is shown here. Merge what you need, then save again.
+          </p>
+          <details open>
+            <summary>Their version (revision {state.conflict.revision})</summary>
+            <pre>{state.conflict.content}</pre>
+          </details>
+        </section>
+      )}
+      <form class="stack" method="post" action={action} id="page-form">
+        {state.revision !== undefined && <input type="hidden" name="revision" value={String(state.revision)} />}
+        <label>
+          Title
+          <input type="text" name="title" value={state.title} required maxlength={200} autofocus={state.mode === 'new'} />
+        </label>
+        <label>
+          Path
+          <input type="text" name="path" value={state.path} placeholder="/section/page (leave empty to use the title)" maxlength={300} />
+        </label>
+        <div class="editor-grid">
+          <label>
+            Content (Markdown)
+            <textarea class="editor" name="content" data-editor data-path={state.path || '/'} spellcheck>{state.content}</textarea>
+          </label>
+          <section>
+            <strong>Preview</strong>
+            <div class="preview markdown-body" data-preview data-testid="preview">{state.previewHtml ? raw(state.previewHtml) : ''}</div>
+          </section>
+        </div>
+        <label>
+          Change note (optional)
+          <input type="text" name="message" value={state.message} maxlength={500} placeholder="What did you change?" />
+        </label>
+        <p class="muted">Markdown with tables, task lists, code blocks, [[Page title]] links. HTML is allowed but scripts and styles are removed.</p>
+        <div class="form-actions">
+          <button type="submit" name="intent" value="save" data-testid="save">{state.mode === 'new' ? 'Create page' : 'Save'}</button>
+          <button type="submit" name="intent" value="preview" class="secondary" data-testid="preview-button">Preview</button>
+          {state.mode === 'edit' && <a href={pageUrl(state.originalPath ?? '/')}>Cancel</a>}
+        </div>
+      </form>
+      {state.mode === 'edit' && state.originalPath && (
+        <form method="post" action={pageUrl(state.originalPath, '_delete')} class="danger-zone">
+          <button type="submit" class="danger" data-confirm="Move this page to the trash?" data-testid="trash-page">Move to trash</button>
+        </form>
+      )}
+    </Layout>
+  );
+}

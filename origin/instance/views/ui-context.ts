@@ -1,0 +1,33 @@
+// Everything the layout needs to know about the request: who is signed in, what they may do, where to go.
+import type { Context } from 'hono';
+import { publicUrl } from '../../common/public-url.ts';
+import type { StaticAssets } from '../../common/static-assets.ts';
+import type { InstanceEnv } from '../deps.ts';
+import { can, type Role } from '../policy/roles.ts';
+
+export interface UiContext {
+  instanceId: string;
+  instanceTitle: string;
+  userName: string;
+  role: Role;
+  canWrite: boolean;
+  canAdmin: boolean;
+  portalUrl: string;
+  requestId: string;
+  asset: (name: string) => string;
+}
+
+export function uiContext(c: Context<InstanceEnv>, app: { instanceId: string; publicUrlPattern: string; assets: StaticAssets }): UiContext {
+  const role = c.var.role;
+  return {
+    instanceId: app.instanceId,
+    instanceTitle: c.var.settings?.title || app.instanceId,
+    userName: c.var.user?.name || c.var.user?.username || 'someone',
+    role,
+    canWrite: role ? can(role, 'write') : false,
+    canAdmin: role ? can(role, 'manage_settings') : false,
+    portalUrl: publicUrl(app.publicUrlPattern, 'app'),
+    requestId: c.var.requestId,
+    asset: (name) => app.assets.url(name),
+  };
+}

@@ -1,0 +1,36 @@
+// Builds the app of the configured role: one image, one role per process.
+import type { Hono } from 'hono';
+import { createAssertionVerifier } from '#shared/edge-assertion';
+import type { OriginConfig } from './common/config.ts';
+import { openDatabase, runMigrations, type Database } from './common/database.ts';
+import type { Logger } from './common/logger.ts';
+import { createMetrics } from './common/metrics.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { createInstanceApp } from './instance/app.tsx';
+import { instanceSchema } from './instance/schema.ts';
+import { ensureHomePage } from './instance/services/seed.ts';
+import { createPortalApp } from './portal/app.tsx';
+import { portalSchema } from './portal/schema.ts';
+
+
+export interface RoleRuntime {
+  // Hono's env generic differs per role; the server only needs fetch.
+  app: Hono<never>;
+  database: Database<Record<string, unknown>>;
+}
+
+export async function buildRole(config: OriginConfig, logger: Logger, isDraining: () => boolean): Promise<RoleRuntime> {
+  await runMigrations(config.databaseUrl, MIGRATIONS[config.role]);
+  logger.info({ role: config.role }, 'migrations applied');
+  const verify = createAssertionVerifier(config.jwks);
+  const metrics = createMetrics({ instance: config.audience, processMetrics: true });
+  if (config.role === 'portal') {
+    const database = openDatabase(config.databaseUrl, portalSchema, { applicationName: 'wikiplatform-portal' });
+    const app = createPortalApp({ database, logger, verify, metrics, isDraining, instances: config.instances, planMatrix: config.planMatrix, publicUrlPattern: config.publicUrlPattern });
+    return { app: app as never, database: database as never };
+  }
+  const database = openDatabase(config.databaseUrl, instanceSchema, { applicationName: `wikiplatform-${config.instanceId}` });
+  if (await ensureHomePage(database.db, config.instanceId)) logger.info('wrote the welcome home page');
+  const app = createInstanceApp({ instanceId: config.instanceId, publicUrlPattern: config.publicUrlPattern, database, logger, verify, metrics, isDraining });
+  return { app: app as never, database: database as never };
+}

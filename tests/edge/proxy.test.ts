@@ -1,0 +1,217 @@
+import { inject } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { createAssertionVerifier } from '#shared/edge-assertion';
+import { baseEnv, bearer, Browser, edgeFetch, hostUrl, mintAccessToken, signIn } from './support/edge-client.ts';
+
+interface Echo {
+  method: string;
+  path: string;
+  query: string;
+  bodyBytes: number;
+  headers: Record<string, string | undefined>;
+}
+
+const verifyAssertion = createAssertionVerifier({ keys: [JSON.parse(inject('assertionPublicJwk'))] });
+
+describe('what an origin receives', () => {
+  it('gets a fresh assertion for its own audience and none of the inbound identity headers, cookies or bearer', async () => {
+    const token = await mintAccessToken({ username: 'strip-check', groups: ['/PRO'] });
+    const res = await edgeFetch(hostUrl('instance2', '/api/pages?q=a%20b'), {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'content-type': 'application/json',
+        cookie: 'wp_session=stolen; wp_login_abcdef=x; theme=dark',
+        'x-wikiplatform-assertion': 'forged',
+        'x-wikiplatform-user': 'admin',
+        'X-Forwarded-For': '6.6.6.6',
+        'x-forwarded-host': 'evil.example',
+        'x-request-id': 'client-chosen-id-123',
+        'cf-connecting-ip': '203.0.113.9',
+      },
+      body: JSON.stringify({ title: 'Hello' }),
+    });
+    expect(res.status).toBe(200);
+    const echoed = (await res.json()) as Echo;
+    expect(echoed).toMatchObject({ method: 'PUT', path: '/api/pages', query: '?q=a%20b', bodyBytes: 17 });
+    const h = echoed.headers;
+    expect(h['authorization']).toBeUndefined();
+    expect(h['cookie']).toBe('theme=dark');
+    expect(h['x-wikiplatform-user']).toBeUndefined();
+    expect(h['x-forwarded-for']).toBe('203.0.113.9');
+    expect(h['x-forwarded-host']).toBe('instance2.wikiplatform.localhost');
+    expect(h['x-forwarded-proto']).toBe('http');
+    expect(h['x-request-id']).toBe('client-chosen-id-123');
+    expect(res.headers.get('x-request-id')).toBe('client-chosen-id-123');
+    // workerd itself adds CF-Worker to every outbound fetch; no inbound cf-* header survives.
+    expect(Object.keys(h).filter((k) => k.startsWith('cf-') && k !== 'cf-worker')).toEqual([]);
+
+    const assertion = await verifyAssertion(h['x-wikiplatform-assertion'], 'instance2');
+    expect(assertion).toMatchObject({
+      ok: true,
+      payload: { sub: 'sub-strip-check', plan: 'PRO', email: 'strip-check@example.test', rid: 'client-chosen-id-123' },
+    });
+    expect(await verifyAssertion(h['x-wikiplatform-assertion'], 'instance1')).toEqual({ ok: false, reason: 'wrong_audience' });
+  });
+
+  it('gives the portal an assertion whose audience is "portal"', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'portal-user', groups: ['/STARTER'] }, hostUrl('app', '/dashboard'));
+    const res = await browser.navigate(hostUrl('app', '/dashboard'));
+    const echoed = (await res.json()) as Echo;
+    expect((await verifyAssertion(echoed.headers['x-wikiplatform-assertion'], 'portal')).ok).toBe(true);
+    expect(echoed.headers['cookie']).toBeUndefined();
+  });
+
+  it('lets public portal pages through without sign-in and without an assertion', async () => {
+    const res = await edgeFetch(hostUrl('app', '/webhooks/stripe'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=abc' },
+      body: '{"id":"evt_1"}',
+    });
+    expect(res.status).toBe(200);
+    const echoed = (await res.json()) as Echo;
+    expect(echoed.headers['stripe-signature']).toBe('t=1,v1=abc');
+    expect(echoed.headers['x-wikiplatform-assertion']).toBeUndefined();
+  });
+
+  it('never lets an origin set or overwrite the edge session cookie', async () => {
+    const token = await mintAccessToken({ groups: ['/STARTER'] });
+    const res = await edgeFetch(hostUrl('instance1', '/set-cookie'), bearer(token));
+    expect(res.headers.getSetCookie()).toEqual(['origin_pref=dark; Path=/']);
+  });
+
+  it('passes the origin redirects back to the browser instead of following them', async () => {
+    const token = await mintAccessToken({ groups: ['/STARTER'] });
+    const res = await edgeFetch(hostUrl('instance1', '/redirect'), bearer(token));
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/elsewhere');
+  });
+});
+
+describe('streaming', () => {
+  it('streams both ways: the origin answers with the first chunk while the upload is still open', async () => {
+    const token = await mintAccessToken({ groups: ['/STARTER'] });
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    const encoder = new TextEncoder();
+    const pending = edgeFetch(hostUrl('instance1', '/stream/echo'), {
+      ...bearer(token),
+      method: 'POST',
+      body: readable,
+      // @ts-expect-error duplex is required by some runtimes for streaming bodies
+      duplex: 'half',
+    });
+    await writer.write(encoder.encode('first chunk;'));
+    // If the edge buffered the request, this response could never arrive before the writer closes.
+    const res = await pending;
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toBe('first chunk;');
+    await writer.write(encoder.encode('second chunk'));
+    const second = await reader.read();
+    expect(new TextDecoder().decode(second.value)).toBe('second chunk');
+    await writer.close();
+    expect((await reader.read()).done).toBe(true);
+  });
+
+  it('uploads 100 MB through the edge without buffering it', async () => {
+    const token = await mintAccessToken({ groups: ['/STARTER'] });
+    const total = 100 * 1024 * 1024;
+    const chunk = new Uint8Array(1024 * 1024).fill(98);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await edgeFetch(hostUrl('instance1', '/stream/count'), {
+      ...bearer(token),
+      method: 'POST',
+      body,
+      // @ts-expect-error see above
+      duplex: 'half',
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Echo).bodyBytes).toBe(total);
+  });
+
+  it('downloads 100 MB from the origin as a stream', async () => {
+    const token = await mintAccessToken({ groups: ['/STARTER'] });
+    const res = await edgeFetch(hostUrl('instance1', `/download?bytes=${100 * 1024 * 1024}`), bearer(token));
+    expect(res.status).toBe(200);
+    let bytes = 0;
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+    }
+    expect(bytes).toBe(100 * 1024 * 1024);
+  });
+
+  it('passes a WebSocket upgrade through to the origin, authenticated', async () => {
+    const token = await mintAccessToken({ groups: ['/STARTER'] });
+    const res = await edgeFetch(hostUrl('instance1', '/ws'), bearer(token, { upgrade: 'websocket' }));
+    expect(res.status).toBe(101);
+    const socket = res.webSocket!;
+    socket.accept();
+    const message = new Promise<string>((resolve) => socket.addEventListener('message', (e) => resolve(String(e.data))));
+    socket.send('hello');
+    expect(await message).toBe('echo:hello');
+    socket.close();
+  });
+
+  it('refuses a WebSocket upgrade without credentials', async () => {
+    const res = await edgeFetch(hostUrl('instance1', '/ws'), { headers: { upgrade: 'websocket', accept: 'application/json' } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('origin failures stay with their instance', () => {
+  const admin = () => mintAccessToken({ username: 'ops', roles: ['platform-admin'] });
+
+  it('answers a branded 502 page when an instance origin is down, while other instances keep working', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'admin-502', roles: ['platform-admin'] }, hostUrl('offline'));
+    const res = await browser.navigate(hostUrl('offline', '/wiki'));
+    expect(res.status).toBe(502);
+    const html = await res.text();
+    expect(html).toContain('Offline wiki cannot be reached right now');
+    expect(html).toContain('Your other instances are not affected');
+    expect((await browser.navigate(hostUrl('instance1', '/wiki'))).status).toBe(200);
+  });
+
+  it('answers JSON 502 bad_gateway to API clients when the origin is down', async () => {
+    const res = await edgeFetch(hostUrl('offline', '/api'), bearer(await admin()));
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: { code: 'bad_gateway' } });
+  });
+
+  it('answers 504 when the origin takes longer than ORIGIN_TIMEOUT_MS to answer', async () => {
+    const res = await edgeFetch(hostUrl('sluggish', '/api'), bearer(await admin()));
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ error: { code: 'gateway_timeout' } });
+  });
+
+  it('answers a 503 maintenance page for an instance in maintenance, and only for it', async () => {
+    const browser = new Browser();
+    const res = await browser.navigate(hostUrl('frozen', '/wiki'));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('300');
+    expect(await res.text()).toContain('Frozen wiki is under maintenance');
+    const api = await edgeFetch(hostUrl('frozen', '/api'), bearer(await admin()));
+    expect(await api.json()).toMatchObject({ error: { code: 'unavailable' } });
+    expect((await edgeFetch(hostUrl('instance3', '/api'), bearer(await admin()))).status).toBe(200);
+  });
+
+  it('uses the instance origin from the registry, not anything the client sends', async () => {
+    const res = await edgeFetch(hostUrl('instance1', '/x'), bearer(await admin(), { host: 'offline.wikiplatform.localhost' }));
+    expect(res.status).toBe(200);
+    expect(baseEnv.DOMAIN).toBe('wikiplatform.localhost');
+  });
+});

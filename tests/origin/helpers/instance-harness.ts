@@ -1,0 +1,105 @@
+// Builds the real instance app on a fresh Postgres database (migrations applied), with a test edge.
+import { Writable } from 'node:stream';
+import type { Identity } from '#shared/identity';
+import { ASSERTION_HEADER } from '#shared/headers';
+import { createAssertionVerifier } from '#shared/edge-assertion';
+import { openDatabase, runMigrations, type Database } from '../../../origin/common/database.ts';
+import { createLogger, type Logger } from '../../../origin/common/logger.ts';
+import { createMetrics } from '../../../origin/common/metrics.ts';
+import { MIGRATIONS } from '../../../origin/migrations.ts';
+import { createInstanceApp } from '../../../origin/instance/app.tsx';
+import { instanceSchema, type InstanceSchema } from '../../../origin/instance/schema.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { createTestEdge, identity as defaultIdentity, type TestEdge } from './edge-keys.ts';
+
+export interface RequestOptions {
+  method?: string;
+  /** JSON body (sent with content-type application/json) or a form (URLSearchParams). */
+  body?: unknown;
+  as?: Identity | null;
+  audience?: string;
+  headers?: Record<string, string>;
+  /** Raw assertion to send instead of minting one. */
+  assertion?: string;
+}
+
+export interface InstanceHarness {
+  instanceId: string;
+  edge: TestEdge;
+  database: Database<InstanceSchema>;
+  testDatabase: TestDatabase;
+  logLines: string[];
+  app: ReturnType<typeof createInstanceApp>;
+  request(path: string, options?: RequestOptions): Promise<Response>;
+  /** JSON request that returns status and parsed body. */
+  api<T = any>(path: string, options?: RequestOptions): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+/** A logger whose lines tests can read (and check for leaked secrets). */
+export function captureLogger(lines: string[]): Logger {
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return createLogger({ level: 'info', destination });
+}
+
+export async function startInstance(instanceId = 'instance1', edgeOverride?: TestEdge): Promise<InstanceHarness> {
+  const testDatabase = await createTestDatabase(instanceId);
+  await runMigrations(testDatabase.url, MIGRATIONS.instance);
+  const database = openDatabase(testDatabase.url, instanceSchema, { max: 10 });
+  const edge = edgeOverride ?? (await createTestEdge());
+  const logLines: string[] = [];
+  const app = createInstanceApp({
+    instanceId,
+    publicUrlPattern: 'http://{host}.wikiplatform.localhost:8787',
+    database,
+    logger: captureLogger(logLines),
+    verify: createAssertionVerifier(edge.jwks),
+    metrics: createMetrics({ instance: instanceId }),
+  });
+
+  async function request(path: string, options: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers };
+    const who = options.as === undefined ? defaultIdentity() : options.as;
+    if (options.assertion !== undefined) headers[ASSERTION_HEADER] = options.assertion;
+    else if (who) headers[ASSERTION_HEADER] = await edge.mint(who, options.audience ?? instanceId);
+    let body: BodyInit | undefined;
+    if (options.body instanceof URLSearchParams) {
+      body = options.body;
+      headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    return app.request(path, { method: options.method ?? (body ? 'POST' : 'GET'), headers, body });
+  }
+
+  return {
+    instanceId,
+    edge,
+    database,
+    testDatabase,
+    logLines,
+    app,
+    request,
+    async api(path, options) {
+      const res = await request(path, { ...options, headers: { accept: 'application/json', ...options?.headers } });
+      const text = await res.text();
+      let body: any;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = text;
+      }
+      return { status: res.status, body };
+    },
+    async close() {
+      await database.close();
+      await testDatabase.drop();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+// The instance believes only the edge: every request but the probes must carry a valid assertion for it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEdge, identity } from './helpers/edge-keys.ts';
+import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
+
+let h: InstanceHarness;
+beforeAll(async () => {
+  h = await startInstance('instance1');
+});
+afterAll(() => h.close());
+
+async function expectUnauthenticated(res: Response) {
+  expect(res.status).toBe(401);
+  const body = await res.json();
+  expect(body.error.code).toBe('unauthenticated');
+  expect(typeof body.error.requestId).toBe('string');
+  return body;
+}
+
+describe('instance origin trust', () => {
+  it('refuses a request without an assertion', async () => {
+    await expectUnauthenticated(await h.request('/', { as: null }));
+  });
+
+  it('refuses an assertion signed by another key', async () => {
+    const impostor = await createTestEdge('test-edge-1');
+    await expectUnauthenticated(await h.request('/', { assertion: await impostor.mint(identity(), 'instance1') }));
+  });
+
+  it('refuses an expired assertion', async () => {
+    const old = Math.floor(Date.now() / 1000) - 600;
+    await expectUnauthenticated(await h.request('/', { assertion: await h.edge.mint(identity(), 'instance1', { nowSeconds: old }) }));
+  });
+
+  it('refuses an assertion minted for another instance', async () => {
+    await expectUnauthenticated(await h.request('/api/me', { audience: 'instance2' }));
+  });
+
+  it('refuses garbage in the assertion header with the same vague answer', async () => {
+    const body = await expectUnauthenticated(await h.request('/', { assertion: 'not.a.jwt' }));
+    expect(body.error.message).not.toMatch(/signature|expired|audience/i);
+  });
+
+  it('logs the precise reason for a refusal but never the assertion itself', async () => {
+    const token = await h.edge.mint(identity(), 'instance2');
+    await h.request('/', { assertion: token });
+    const logs = h.logLines.join('');
+    expect(logs).toContain('wrong_audience');
+    expect(logs).not.toContain(token);
+  });
+
+  it('echoes the edge request id in the error body and the response header', async () => {
+    const res = await h.request('/', { as: null, headers: { 'x-request-id': 'edge-rid-123' } });
+    expect(res.headers.get('x-request-id')).toBe('edge-rid-123');
+    expect((await res.json()).error.requestId).toBe('edge-rid-123');
+  });
+
+  it('serves the home page to a valid assertion, greeting the user by name', async () => {
+    const res = await h.request('/');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Sam Starter');
+    expect(html).toContain('instance1');
+    expect(html).toContain('http://app.wikiplatform.localhost:8787/');
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});
+
+describe('instance probes and metrics', () => {
+  it('answers /healthz without an assertion', async () => {
+    const res = await h.request('/healthz', { as: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('reports ready when the database answers', async () => {
+    const res = await h.request('/readyz', { as: null });
+    expect(res.status).toBe(200);
+    expect((await res.json()).database).toBe('ok');
+  });
+
+  it('exposes Prometheus metrics labelled with the instance, route and status', async () => {
+    await h.request('/');
+    const res = await h.request('/metrics', { as: null });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const line = text.split('\n').find((l) => l.startsWith('http_requests_total{') && l.includes('route="/*"') && l.includes('status="200"'));
+    expect(line).toBeDefined();
+    expect(line).toContain('instance="instance1"');
+    expect(line).toContain('method="GET"');
+    expect(text).toContain('http_request_duration_seconds_bucket');
+  });
+});

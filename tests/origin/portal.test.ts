@@ -1,0 +1,88 @@
+// The portal lists exactly the instances a user's plan opens, and believes only the edge.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAssertionVerifier } from '#shared/edge-assertion';
+import { ASSERTION_HEADER } from '#shared/headers';
+import type { Identity } from '#shared/identity';
+import { DEFAULT_PLAN_MATRIX } from '#shared/plan-matrix';
+import { openDatabase, runMigrations, type Database } from '../../origin/common/database.ts';
+import { createMetrics } from '../../origin/common/metrics.ts';
+import { MIGRATIONS } from '../../origin/migrations.ts';
+import { createPortalApp } from '../../origin/portal/app.tsx';
+import { accounts, portalSchema, type PortalSchema } from '../../origin/portal/schema.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createTestEdge, identity, type TestEdge } from './helpers/edge-keys.ts';
+import { captureLogger } from './helpers/instance-harness.ts';
+
+let testDb: TestDatabase;
+let database: Database<PortalSchema>;
+let edge: TestEdge;
+let app: ReturnType<typeof createPortalApp>;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('portal');
+  await runMigrations(testDb.url, MIGRATIONS.portal);
+  database = openDatabase(testDb.url, portalSchema, { max: 4 });
+  edge = await createTestEdge();
+  app = createPortalApp({
+    database,
+    logger: captureLogger([]),
+    verify: createAssertionVerifier(edge.jwks),
+    instances: ['instance1', 'instance2', 'instance3'].map((id) => ({ id, origin: `http://127.0.0.1:1/${id}`, title: `Wiki ${id}`, maintenance: false })),
+    planMatrix: DEFAULT_PLAN_MATRIX,
+    publicUrlPattern: 'http://{host}.wikiplatform.localhost:8787',
+    metrics: createMetrics({ instance: 'portal' }),
+  });
+});
+afterAll(async () => {
+  await database.close();
+  await testDb.drop();
+});
+
+async function get(path: string, who: Identity | null, audience = 'portal') {
+  const headers: Record<string, string> = {};
+  if (who) headers[ASSERTION_HEADER] = await edge.mint(who, audience);
+  return app.request(path, { headers });
+}
+
+describe('portal', () => {
+  it('refuses a request without an assertion or with one minted for an instance', async () => {
+    expect((await get('/', null)).status).toBe(401);
+    expect((await get('/', identity(), 'instance1')).status).toBe(401);
+  });
+
+  it('shows a STARTER user their name, plan and only instance1 as a link', async () => {
+    const res = await get('/', identity());
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Sam Starter');
+    expect(html).toContain('STARTER');
+    expect(html).toContain('href="http://instance1.wikiplatform.localhost:8787/"');
+    expect(html).not.toContain('href="http://instance2.wikiplatform.localhost:8787/"');
+    expect(html).toMatch(/Wiki instance3: upgrade to open \(included in ENTERPRISE\)/);
+  });
+
+  it('records the account on a visit', async () => {
+    await get('/', identity({ sub: 'portal-visitor', name: 'Vera Visitor' }));
+    const rows = await database.db.select().from(accounts);
+    expect(rows.find((r) => r.sub === 'portal-visitor')?.name).toBe('Vera Visitor');
+  });
+
+  it('answers /api/me with the plan and which instances are open', async () => {
+    const res = await get('/api/me', identity({ plan: 'PRO', groups: ['/PRO'] }));
+    const body = await res.json();
+    expect(body.user.plan).toBe('PRO');
+    expect(body.instances.filter((i: { allowed: boolean }) => i.allowed).map((i: { id: string }) => i.id)).toEqual(['instance1', 'instance2']);
+  });
+
+  it('opens every instance to a platform admin', async () => {
+    const res = await get('/api/me', identity({ plan: null, groups: [], roles: ['platform-admin'] }));
+    const body = await res.json();
+    expect(body.instances.every((i: { allowed: boolean }) => i.allowed)).toBe(true);
+  });
+
+  it('answers probes without an assertion', async () => {
+    expect((await get('/healthz', null)).status).toBe(200);
+    expect((await get('/readyz', null)).status).toBe(200);
+    expect(await (await get('/metrics', null)).text()).toContain('instance="portal"');
+  });
+});
