@@ -1,0 +1,85 @@
+// Issue 4 end to end, through the edge in Chromium: write a page, edit it, compare, restore, find it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, type Browser } from '../support/browser.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let env: TestPlatform;
+let browser: Browser;
+
+beforeAll(async () => {
+  env = await startTestPlatform();
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await env?.stop();
+});
+
+const FIRST = [
+  '# Release checklist',
+  '',
+  'Every release of the **zephyrine** service goes through these steps.',
+  '',
+  '| Step | Owner |',
+  '|------|-------|',
+  '| Tag the build | Pat |',
+  '| Announce | Sam |',
+  '',
+  '```ts',
+  'const answer: number = 42;',
+  '```',
+].join('\n');
+
+describe('the wiki in Chromium, through the edge', () => {
+  it('creates a page with a table and code, edits it, shows the diff, restores the first revision and finds it by search', async () => {
+    const base = env.platform.info.urls.instance1!;
+    const page = await browser.context.newPage();
+
+    await page.goto(`${base}/`);
+    await page.locator('input[name="username"]').fill('pro');
+    await page.locator('input[name="password"]').fill('pro');
+    await Promise.all([page.waitForURL(`${base}/**`), page.locator('form button[type="submit"]').first().click()]);
+
+    // Create.
+    await page.locator('[data-testid="new-page"]').click();
+    await page.locator('input[name="title"]').fill('Release checklist');
+    await page.locator('input[name="path"]').fill('/handbook/release-checklist');
+    await page.locator('textarea[name="content"]').fill(FIRST);
+    await Promise.all([page.waitForURL(`${base}/handbook/release-checklist`), page.locator('[data-testid="save"]').click()]);
+    const content = page.locator('[data-testid="page-content"]');
+    expect(await content.locator('table td').allTextContents()).toEqual(['Tag the build', 'Pat', 'Announce', 'Sam']);
+    expect(await content.locator('pre code').textContent()).toContain('const answer: number = 42;');
+    expect(await content.locator('pre code span[class^="hljs-"]').count()).toBeGreaterThan(0);
+
+    // Edit.
+    await page.locator('[data-testid="edit-page"]').click();
+    await page.locator('textarea[name="content"]').fill(FIRST.replace('| Announce | Sam |', '| Announce | Alex |'));
+    await page.locator('input[name="message"]').fill('Alex announces now');
+    await Promise.all([page.waitForURL(`${base}/handbook/release-checklist`), page.locator('[data-testid="save"]').click()]);
+    expect(await content.textContent()).toContain('Alex');
+
+    // History and diff between revision 1 and 2.
+    await page.locator('[data-testid="page-history"]').click();
+    expect(await page.locator('[data-testid="history"] tbody tr').count()).toBe(2);
+    await page.locator('[data-testid="compare"]').click();
+    const diff = page.locator('[data-testid="diff"]');
+    expect(await diff.locator('.removed').allTextContents()).toEqual([expect.stringContaining('| Announce | Sam |')]);
+    expect(await diff.locator('.added').allTextContents()).toEqual([expect.stringContaining('| Announce | Alex |')]);
+
+    // Restore revision 1: a new revision whose content is the first one.
+    await Promise.all([page.waitForURL(`${base}/handbook/release-checklist**`), page.locator('[data-testid="restore-from"]').click()]);
+    await page.goto(`${base}/handbook/release-checklist`);
+    expect(await content.textContent()).toContain('Sam');
+    expect(await content.textContent()).not.toContain('Alex');
+    await page.locator('[data-testid="page-history"]').click();
+    expect(await page.locator('[data-testid="history"] tbody tr').count()).toBe(3);
+
+    // Search finds it by a word of its body, with a snippet.
+    await page.goto(`${base}/_search?q=zephyrine`);
+    const results = page.locator('[data-testid="search-results"] li');
+    expect(await results.count()).toBe(1);
+    expect(await results.first().locator('a').getAttribute('href')).toBe('/handbook/release-checklist');
+    expect(await results.first().textContent()).toContain('zephyrine');
+  });
+});
