@@ -14,15 +14,16 @@ import { errorResponse, onError } from './respond.ts';
 /** Default dependencies for a config: keys imported once, the isolate's JWKS cache for the realm. */
 export function defaultDeps(config: EdgeConfig): AppDeps {
   let keys: Promise<EdgeKeys> | undefined;
+  const getKeys = () => {
+    keys ??= importEdgeKeys(config).catch((err) => {
+      keys = undefined;
+      throw err;
+    });
+    return keys;
+  };
   return {
     config,
-    keys: () => {
-      keys ??= importEdgeKeys(config).catch((err) => {
-        keys = undefined;
-        throw err;
-      });
-      return keys;
-    },
+    keys: getKeys,
     jwks: jwksCacheFor(config.oidc.jwksUrl, (e) => log(e.level, { msg: e.msg, reason: e.reason })),
   };
 }

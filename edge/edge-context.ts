@@ -12,6 +12,7 @@ export interface AppDeps {
   config: EdgeConfig;
   /** Imported once per config, on first use. */
   keys: () => Promise<EdgeKeys>;
+
   jwks: JwksCache;
   /** Limiter for /_auth/*; default: the AUTH_LIMITER binding, else per-isolate. */
   authLimiter?: Limiter;

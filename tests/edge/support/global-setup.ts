@@ -7,19 +7,12 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../../local/ports.ts';
 import { startEchoOrigin } from './echo-origin.ts';
 import { startTokenServer } from './token-server.ts';
+import './provided-context.ts';
 
 export const TEST_DOMAIN = 'wikiplatform.localhost';
 export const TEST_PUBLIC_BASE = `http://sso.${TEST_DOMAIN}`;
 export const TEST_CLIENT_ID = 'wikiplatform-edge';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    edgeBindings: Record<string, string>;
-    tokenServerUrl: string;
-    echoUrl: string;
-    assertionPublicJwk: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   const clientSecret = randomBytes(16).toString('hex');

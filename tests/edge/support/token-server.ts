@@ -6,7 +6,7 @@
 // refuse refreshes, read counters, and fetch the realm's private key to mint its own tokens.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 
 export interface TokenServerOptions {
   /** Public issuer base; a realm's issuer is `${publicBase}/realms/<realm>`. */
