@@ -15,6 +15,9 @@ export interface Env {
   EDGE_ASSERTION_PRIVATE_JWK?: string;
   /** ≥32 random characters keying the session cookie MAC and the sign-in state encryption. */
   SESSION_SECRET?: string;
+  /** R2 S3-API access key id and secret the edge presigns uploads and reads downloads with. */
+  S3_ACCESS_KEY_ID?: string;
+  S3_SECRET_ACCESS_KEY?: string;
 
   // ── Variables ──
   /** Parent domain: app.DOMAIN, sso.DOMAIN, <instance>.DOMAIN; the session cookie's Domain. */
@@ -35,6 +38,10 @@ export interface Env {
   PLAN_MATRIX?: string;
   /** "auto" (Secure unless *.localhost), "true" or "false". */
   SECURE_COOKIES?: string;
+  /** R2's S3 endpoint (https://<account>.r2.cloudflarestorage.com), the media bucket and region ("auto"). */
+  S3_ENDPOINT?: string;
+  S3_BUCKET?: string;
+  S3_REGION?: string;
   /** debug | info | warn | error. */
   LOG_LEVEL?: string;
   /** Milliseconds to wait for origin response headers before a 504. */

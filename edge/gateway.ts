@@ -10,7 +10,10 @@ import type { AppDeps, EdgeContext } from './edge-context.ts';
 import { instanceUnavailablePage, planRequiredPage } from './error-pages.ts';
 import { wireErrorFor } from './failures.ts';
 import { log } from './logger.ts';
+import { MEDIA_PREFIX } from './media/media-handler.ts';
+import { mediaHandlerFactory } from './media/media-for-env.ts';
 import { proxy } from './proxy.ts';
+import { memoryLimiter } from './rate-limit.ts';
 import { isNavigation } from './request-kind.ts';
 import { errorResponse } from './respond.ts';
 
@@ -21,6 +24,15 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export function gateway(deps: AppDeps) {
   const { config } = deps;
+  // /_media/* is answered at the edge (presigned uploads, authorised downloads): upload bytes never reach an origin.
+  const mediaFor = mediaHandlerFactory({
+    planMatrix: config.planMatrix,
+    signingKey: async () => (await deps.keys()).assertion,
+    originFor: (id) => config.instances.get(id)?.origin,
+    timeoutMs: config.originTimeoutMs,
+    signLimiter: memoryLimiter(30, 60_000),
+    log: (level, fields) => log(level, fields),
+  });
 
   /** Proxies to `upstream`, turning origin failures into this host's branded 502/504. */
   async function forward(c: EdgeContext, upstream: string, title: string, identity: Identity | null, audience: string | null) {
@@ -138,6 +150,12 @@ export function gateway(deps: AppDeps) {
             { instance: instance.id, plans: decision.plans, upgradeUrl },
           );
           return withRenewedCookie(c, auth, res);
+        }
+        if (c.var.url.pathname.startsWith(MEDIA_PREFIX)) {
+          // The media handler sets its own strict headers (CSP sandbox for downloads); keep them.
+          c.set('headerProfile', 'origin');
+          const media = await mediaFor(c.env)(c.req.raw, { identity: auth.identity, instanceId: instance.id, requestId: c.var.rid });
+          return withRenewedCookie(c, auth, media);
         }
         return withRenewedCookie(c, auth, await forward(c, instance.origin.replace(/\/+$/, ''), title, auth.identity, instance.id));
       }
