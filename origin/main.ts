@@ -34,7 +34,10 @@ async function main() {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.shutdown(signal).then(
-        () => process.exit(0),
+        () => {
+          logger.flush();
+          setTimeout(() => process.exit(0), 50);
+        },
         (err) => {
           logger.error({ err }, 'shutdown failed');
           process.exit(1);

@@ -18,6 +18,16 @@ const REDACTED_PATHS = [
   'password',
 ];
 
+/**
+ * Writes are buffered (4 KB or 1 s, whichever first): a log line per request would otherwise be a write
+ * system call per request, which costs a page view more than its database read. Call `flushLogs` on exit.
+ */
+export function bufferedDestination(dest: number | string = 1): DestinationStream & { flushSync(): void } {
+  const stream = pino.destination({ dest, sync: false, minLength: 4096 });
+  setInterval(() => stream.flush(), 1000).unref();
+  return stream;
+}
+
 export function createLogger(options: { level: LogLevel; base?: Record<string, unknown>; destination?: DestinationStream }): Logger {
   return pino(
     {
@@ -27,6 +37,6 @@ export function createLogger(options: { level: LogLevel; base?: Record<string, u
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination,
+    options.destination ?? bufferedDestination(1),
   );
 }

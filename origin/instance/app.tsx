@@ -18,7 +18,7 @@ import { historyRoutes } from './routes/ui-history.tsx';
 import { sameSiteOnly } from './routes/ui-support.ts';
 import { viewRoutes } from './routes/ui-view.tsx';
 import { identify } from './services/identify.ts';
-import { createServices, type InstanceServices } from './services/services.ts';
+import { createServices, type InstanceServices } from './services/services.tsx';
 import { ErrorPage } from './views/layout.tsx';
 import { uiContext } from './views/ui-context.ts';
 
@@ -38,14 +38,17 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
     renderHtmlError: htmlErrors(services),
   });
   app.route('/', services.assets.routes());
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
+    },
+  });
+  // Only for methods with a body: bodyLimit reads `request.body`, which makes @hono/node-server build a
+  // full Request object, a cost every page view would otherwise pay.
+  app.use(async function limitRequestBody(c, next) {
+    return c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next);
+  });
   app.use(identify(services.directory));
   app.route('/', openApiRoute());
   app.route('/', pageApi(services));

@@ -23,3 +23,19 @@ export function buildTree(pages: readonly { path: string; title: string }[]): Tr
   }
   return roots;
 }
+
+/**
+ * What the sidebar shows for one page: the top level, and the branch leading to the page opened down to
+ * its children. A wiki with thousands of pages keeps a small sidebar (and a small page to send).
+ */
+export function branchFor(tree: readonly TreeNode[], current: string): TreeNode[] {
+  return tree.map((node) => {
+    const onPath = current === node.path || current.startsWith(`${node.path}/`);
+    return { path: node.path, title: node.title, children: onPath ? branchFor(node.children, current) : [] };
+  });
+}
+
+/** Number of pages in a tree. */
+export function countPages(tree: readonly TreeNode[]): number {
+  return tree.reduce((n, node) => n + 1 + countPages(node.children), 0);
+}

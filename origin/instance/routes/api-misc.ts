@@ -5,7 +5,7 @@ import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { cleanQuery } from '../policy/search-query.ts';
 import { can, ROLES } from '../policy/roles.ts';
-import type { InstanceServices } from '../services/services.ts';
+import type { InstanceServices } from '../services/services.tsx';
 import { renderWithLinks, requireRole, checkedPath } from '../services/wiki.ts';
 import { reindexAll } from '../store/pages.ts';
 import { searchPages } from '../store/search.ts';

@@ -5,7 +5,7 @@ import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { diffRevisions } from '../policy/diff.ts';
 import { renderMarkdown } from '../policy/render/markdown.ts';
-import type { InstanceServices } from '../services/services.ts';
+import type { InstanceServices } from '../services/services.tsx';
 import { checkedPath } from '../services/wiki.ts';
 import { readPageView } from '../store/page-view.ts';
 import { findPage, listLivePages } from '../store/pages.ts';
@@ -46,7 +46,7 @@ export function pageApi(services: InstanceServices) {
   app.get('/api/pages/:id', async (c) => {
     const row = await findPage(db, intParam(c, 'id'));
     if (!row || row.deletedAt) throw new AppError('not_found', 'No such page.');
-    const view = await readPageView(db, row.path);
+    const view = await readPageView(services.sql, row.path);
     return c.json({ ...pageSummary(row), content: row.content, toc: row.toc, createdAt: row.createdAt, updatedAt: row.updatedAt, updatedBy: view?.updatedByName ?? null, backlinks: view?.backlinks ?? [] });
   });
 

@@ -1,7 +1,7 @@
 // JSON API for the trash: list, restore, purge (admins only).
 import { Hono } from 'hono';
 import type { InstanceEnv } from '../deps.ts';
-import type { InstanceServices } from '../services/services.ts';
+import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
 import { listTrash } from '../store/pages.ts';
 import { actorOf, intParam, pageSummary } from './api-support.ts';

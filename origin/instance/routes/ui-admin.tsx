@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { can, isRole } from '../policy/roles.ts';
-import type { InstanceServices } from '../services/services.ts';
+import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
 import { searchLanguages } from '../store/settings.ts';
 import { assignRole, listUsers } from '../store/users.ts';

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { InstanceEnv } from '../deps.ts';
 import { can } from '../policy/roles.ts';
 import { cleanQuery } from '../policy/search-query.ts';
-import type { InstanceServices } from '../services/services.ts';
+import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
 import { listLivePages, listTrash } from '../store/pages.ts';
 import { searchPages } from '../store/search.ts';

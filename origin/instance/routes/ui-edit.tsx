@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { childPath, normalizePagePath } from '../policy/page-path.ts';
-import type { InstanceServices } from '../services/services.ts';
+import type { InstanceServices } from '../services/services.tsx';
 import { renderWithLinks, requireRole } from '../services/wiki.ts';
 import { findLiveByPath } from '../store/pages.ts';
 import { EditorScreen, type EditorState } from '../views/editor.tsx';

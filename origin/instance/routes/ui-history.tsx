@@ -6,7 +6,7 @@ import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { diffRevisions } from '../policy/diff.ts';
 import { renderMarkdown } from '../policy/render/markdown.ts';
-import type { InstanceServices } from '../services/services.ts';
+import type { InstanceServices } from '../services/services.tsx';
 import { findLiveByPath } from '../store/pages.ts';
 import { findRevision, listRevisions } from '../store/revisions.ts';
 import { DiffScreen, HistoryScreen, RevisionScreen } from '../views/history.tsx';

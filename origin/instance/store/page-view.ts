@@ -1,6 +1,6 @@
-// The hot path: everything a page view shows, in one indexed read (page + author + backlinks).
-import { sql } from 'drizzle-orm';
-import type { InstanceDb } from '../deps.ts';
+// The hot path: everything a page view shows, in one indexed read (page + author + backlinks). Written
+// with postgres.js directly so the statement is prepared once per connection.
+import type { Sql } from 'postgres';
 import type { TocEntry } from '../schema.ts';
 
 export type PageView = {
@@ -15,8 +15,8 @@ export type PageView = {
   backlinks: { path: string; title: string }[];
 };
 
-export async function readPageView(db: InstanceDb, path: string): Promise<PageView | undefined> {
-  const rows = await db.execute<PageView>(sql`
+export async function readPageView(sql: Sql, path: string): Promise<PageView | undefined> {
+  const rows = await sql<PageView[]>`
     select p.id, p.path, p.title, p.html, p.toc, p.revision, p.updated_at as "updatedAt", u.name as "updatedByName",
       coalesce((
         select json_agg(json_build_object('path', b.path, 'title', b.title) order by b.title, b.path)
@@ -26,6 +26,6 @@ export async function readPageView(db: InstanceDb, path: string): Promise<PageVi
         ) b
       ), '[]'::json) as backlinks
     from pages p left join users u on u.id = p.updated_by
-    where p.path = ${path} and p.deleted_at is null`);
+    where p.path = ${path} and p.deleted_at is null`;
   return rows[0];
 }
