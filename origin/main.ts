@@ -1,6 +1,7 @@
 // Origin entry point: `tsx origin/main.ts`. ORIGIN_ROLE picks the app (instance or portal); the
 // configuration is checked once, migrations are applied, then the server runs until SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from './common/config.ts';
+import { MediaConfigError } from './instance/media/media-config.ts';
 import { createLogger } from './common/logger.ts';
 import { startServer } from './common/serve.ts';
 import { buildRole } from './roles.ts';
@@ -18,7 +19,14 @@ async function main() {
   }
   const logger = createLogger({ level: config.logLevel, base: { service: 'origin', role: config.role, instance: config.audience } });
   let draining = false;
-  const { app, database } = await buildRole(config, logger, () => draining);
+  const runtime = await buildRole(config, logger, () => draining).catch((err: unknown) => {
+    if (err instanceof MediaConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  });
+  const { app, database } = runtime;
   const server = await startServer({
     fetch: app.fetch,
     port: config.port,
@@ -27,7 +35,10 @@ async function main() {
     onDraining: () => {
       draining = true;
     },
-    onClosed: () => database.close(),
+    onClosed: async () => {
+      await runtime.stop?.();
+      await database.close();
+    },
   });
   logger.info({ port: server.port, host: config.host }, 'origin listening');
 

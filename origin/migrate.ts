@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { formatIssues } from '#shared/format-issues';
 import { runMigrations } from './common/database.ts';
+import { runMediaMigrations } from './instance/media/migrate.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 const Env = z.object({
@@ -17,6 +18,8 @@ if (!parsed.success) {
 }
 try {
   await runMigrations(parsed.data.DATABASE_URL, MIGRATIONS[parsed.data.ORIGIN_ROLE]);
+  // The media tables reference the wiki's users, so they come after the wiki's own migrations.
+  if (parsed.data.ORIGIN_ROLE === 'instance') await runMediaMigrations(parsed.data.DATABASE_URL);
   process.stdout.write(`migrations applied (${parsed.data.ORIGIN_ROLE})\n`);
 } catch (err) {
   process.stderr.write(`migration failed: ${err instanceof Error ? err.message : String(err)}\n`);

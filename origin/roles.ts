@@ -7,6 +7,9 @@ import type { Logger } from './common/logger.ts';
 import { createMetrics } from './common/metrics.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { createInstanceApp } from './instance/app.tsx';
+import { createInstanceMedia } from './instance/media/instance-media.ts';
+import { loadMediaConfig } from './instance/media/media-config.ts';
+import { runMediaMigrations } from './instance/media/migrate.ts';
 import { instanceSchema } from './instance/schema.ts';
 import { ensureHomePage } from './instance/services/seed.ts';
 import { createPortalApp } from './portal/app.tsx';
@@ -17,6 +20,8 @@ export interface RoleRuntime {
   // Hono's env generic differs per role; the server only needs fetch.
   app: Hono<never>;
   database: Database<Record<string, unknown>>;
+  /** Background work to stop before the database closes (the upload sweeper). */
+  stop?: () => Promise<void>;
 }
 
 export async function buildRole(config: OriginConfig, logger: Logger, isDraining: () => boolean): Promise<RoleRuntime> {
@@ -29,8 +34,22 @@ export async function buildRole(config: OriginConfig, logger: Logger, isDraining
     const app = createPortalApp({ database, logger, verify, metrics, isDraining, instances: config.instances, planMatrix: config.planMatrix, publicUrlPattern: config.publicUrlPattern });
     return { app: app as never, database: database as never };
   }
+  // Media config is checked before anything opens, so a bad S3_* value fails the start with its name.
+  const mediaConfig = loadMediaConfig(process.env);
+  await runMediaMigrations(config.databaseUrl);
   const database = openDatabase(config.databaseUrl, instanceSchema, { applicationName: `wikiplatform-${config.instanceId}` });
   if (await ensureHomePage(database.db, config.instanceId)) logger.info('wrote the welcome home page');
-  const app = createInstanceApp({ instanceId: config.instanceId, publicUrlPattern: config.publicUrlPattern, database, logger, verify, metrics, isDraining });
-  return { app: app as never, database: database as never };
+  const media = createInstanceMedia({ instanceId: config.instanceId, sql: database.sql, config: mediaConfig, logger });
+  const app = createInstanceApp({
+    instanceId: config.instanceId,
+    publicUrlPattern: config.publicUrlPattern,
+    database,
+    logger,
+    verify,
+    metrics,
+    isDraining,
+    media: { routes: media.routes, storageOrigin: new URL(mediaConfig.storage.endpoint).origin },
+  });
+  const sweeper = media.startSweeper();
+  return { app: app as never, database: database as never, stop: () => sweeper.stop() };
 }

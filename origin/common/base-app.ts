@@ -21,6 +21,8 @@ export interface BaseAppDeps {
   ping: () => Promise<void>;
   isDraining?: () => boolean;
   renderHtmlError?: HtmlErrorRenderer;
+  /** Extra origins pages may connect to (the media storage endpoint for direct uploads). */
+  connectSrc?: readonly string[];
 }
 
 export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
@@ -28,7 +30,7 @@ export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   app.use(requestId(deps.logger));
   app.use(measureRequests(deps.metrics));
   app.use(accessLog());
-  app.use(securityHeaders());
+  app.use(securityHeaders({ connectSrc: deps.connectSrc }));
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));
   app.use(requireAssertion({ verify: cacheVerifications(deps.verify), audience: deps.audience }));

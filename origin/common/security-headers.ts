@@ -4,29 +4,36 @@
 import { createMiddleware } from 'hono/factory';
 
 // Origins only serve their own files; page content is sanitised, and this is the second line of defence.
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' https:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// `connectSrc` adds the object storage origin the editor PUTs uploads to (presigned, browser → R2).
+export function contentSecurityPolicy(connectSrc: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' https:",
+    `connect-src ${["'self'", ...connectSrc].join(' ')}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-const HEADERS: Record<string, string> = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'same-origin',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
-export function securityHeaders() {
+export function securityHeaders(options: { connectSrc?: readonly string[] } = {}) {
+  // Built once: the same headers go on every response.
+  const headers: Record<string, string> = {
+    'content-security-policy': contentSecurityPolicy(options.connectSrc),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+  const entries = Object.entries(headers);
   return createMiddleware(async function setSecurityHeaders(c, next) {
-    for (const [name, value] of Object.entries(HEADERS)) c.header(name, value);
+    for (const [name, value] of entries) c.header(name, value);
     await next();
   });
 }

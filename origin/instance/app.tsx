@@ -36,6 +36,7 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
     ping: deps.database.ping,
     isDraining: deps.isDraining,
     renderHtmlError: htmlErrors(services),
+    connectSrc: deps.media ? [deps.media.storageOrigin] : [],
   });
   app.route('/', services.assets.routes());
   const limitBody = bodyLimit({
@@ -54,6 +55,7 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
   app.route('/', pageApi(services));
   app.route('/', trashApi(services));
   app.route('/', miscApi(services));
+  if (deps.media) app.route('/', deps.media.routes);
   app.use('/_*', sameSiteOnly);
   app.route('/', editRoutes(services));
   app.route('/', historyRoutes(services));

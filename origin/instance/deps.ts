@@ -2,6 +2,7 @@
 import type { AssertionVerifier } from '../common/assertion.ts';
 import type { Database } from '../common/database.ts';
 import type { BaseVariables } from '../common/env.ts';
+import type { Hono } from 'hono';
 import type { Logger } from '../common/logger.ts';
 import type { Metrics } from '../common/metrics.ts';
 import type { Role } from './policy/roles.ts';
@@ -18,6 +19,8 @@ export interface InstanceDeps {
   verify: AssertionVerifier;
   metrics?: Metrics;
   isDraining?: () => boolean;
+  /** Uploaded files (issue 5): the /api/media routes and the storage origin browsers upload to. Absent = no uploads. */
+  media?: { routes: Hono<any>; storageOrigin: string };
 }
 
 export type InstanceDb = Database<InstanceSchema>['db'];

@@ -16,6 +16,8 @@ import { createWikiMetrics } from './wiki-metrics.ts';
 export interface InstanceServices {
   instanceId: string;
   publicUrlPattern: string;
+  /** The editor offers uploads (media storage is configured). */
+  uploads: boolean;
   db: InstanceDb;
   /** The same pool without drizzle, for the hot read path. */
   sql: Sql;
@@ -59,6 +61,7 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
     },
     instanceId: deps.instanceId,
     publicUrlPattern: deps.publicUrlPattern,
+    uploads: deps.media !== undefined,
     db: deps.database.db,
     sql: deps.database.sql,
     directory: createDirectory(deps.database.db),
@@ -66,6 +69,7 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
     assets: loadStaticAssets('/_static', {
       'app.css': here('../static/app.css'),
       'app.js': here('../static/app.js'),
+      'media-upload.js': here('../media/upload-client.js'),
       'hljs.css': fileURLToPath(import.meta.resolve('highlight.js/styles/github.css')),
     }),
   };

@@ -53,13 +53,21 @@ export function EditorScreen(props: { ui: UiContext; state: EditorState }) {
         <div class="editor-grid">
           <label>
             Content (Markdown)
-            <textarea class="editor" name="content" data-editor data-path={state.path || '/'} spellcheck>{state.content}</textarea>
+            <textarea class="editor" name="content" data-editor data-path={state.path || '/'} data-media-upload={ui.uploads ? '' : undefined} spellcheck>{state.content}</textarea>
           </label>
           <section>
             <strong>Preview</strong>
             <div class="preview markdown-body" data-preview data-testid="preview">{state.previewHtml ? raw(state.previewHtml) : ''}</div>
           </section>
         </div>
+        {ui.uploads && (
+          <div class="media-upload">
+            <button type="button" class="secondary" data-media-upload-button data-testid="upload-button">Upload a file or image</button>
+            <span class="muted"> or drop files on the editor. Files go straight to storage.</span>
+            <ul class="media-upload-status" data-media-upload-status data-testid="upload-status"></ul>
+            <script src={ui.asset('media-upload.js')} defer></script>
+          </div>
+        )}
         <label>
           Change note (optional)
           <input type="text" name="message" value={state.message} maxlength={500} placeholder="What did you change?" />

@@ -15,9 +15,11 @@ export interface UiContext {
   portalUrl: string;
   requestId: string;
   asset: (name: string) => string;
+  /** Whether the editor offers uploads (the instance has media storage configured). */
+  uploads: boolean;
 }
 
-export function uiContext(c: Context<InstanceEnv>, app: { instanceId: string; publicUrlPattern: string; assets: StaticAssets }): UiContext {
+export function uiContext(c: Context<InstanceEnv>, app: { instanceId: string; publicUrlPattern: string; assets: StaticAssets; uploads: boolean }): UiContext {
   const role = c.var.role;
   return {
     instanceId: app.instanceId,
@@ -29,5 +31,6 @@ export function uiContext(c: Context<InstanceEnv>, app: { instanceId: string; pu
     portalUrl: publicUrl(app.publicUrlPattern, 'app'),
     requestId: c.var.requestId,
     asset: (name) => app.assets.url(name),
+    uploads: app.uploads && role ? can(role, 'write') : false,
   };
 }
