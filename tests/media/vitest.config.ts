@@ -9,7 +9,7 @@ export default defineProject({
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['tests/media/**/*.test.ts'],
     environment: 'node',
-    globalSetup: ['tests/media/postgres-setup.ts'],
+    globalSetup: ['tests/support/postgres-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
