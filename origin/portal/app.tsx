@@ -15,6 +15,8 @@ import { touchAccount } from './accounts.ts';
 import { instanceCatalog } from './catalog.ts';
 import type { PortalSchema } from './schema.ts';
 import { Dashboard } from './views/dashboard.tsx';
+import { planOffers } from './plan-offers.ts';
+import { PlansPage } from './views/plans.tsx';
 
 export interface PortalDeps {
   database: Database<PortalSchema>;
@@ -45,6 +47,14 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
     await touchAccount(deps.database.db, c.var.assertion);
     const { name, username, plan } = c.var.assertion;
     return c.html(<Dashboard name={name || username} plan={plan} entries={catalogFor(c)} />);
+  });
+
+  app.get('/plans', (c) => {
+    const { name, username, plan } = c.var.assertion;
+    // Only a registry id is honoured; anything else is ignored rather than echoed.
+    const wanted = deps.instances.find((i) => i.id === c.req.query('instance')) ?? null;
+    const offers = planOffers(deps.planMatrix, deps.instances, plan, wanted?.id ?? null);
+    return c.html(<PlansPage name={name || username} plan={plan} offers={offers} wantedTitle={wanted ? (wanted.title ?? wanted.id) : null} />);
   });
 
   app.get('/api/me', (c) => {

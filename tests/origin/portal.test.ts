@@ -58,7 +58,7 @@ describe('portal', () => {
     expect(html).toContain('STARTER');
     expect(html).toContain('href="http://instance1.wikiplatform.localhost:8787/"');
     expect(html).not.toContain('href="http://instance2.wikiplatform.localhost:8787/"');
-    expect(html).toMatch(/Wiki instance3: upgrade to open \(included in ENTERPRISE\)/);
+    expect(html).toMatch(/Wiki instance3: included in ENTERPRISE · <a href="\/plans\?instance=instance3">compare plans<\/a>/);
   });
 
   it('records the account on a visit', async () => {
@@ -84,5 +84,21 @@ describe('portal', () => {
     expect((await get('/healthz', null)).status).toBe(200);
     expect((await get('/readyz', null)).status).toBe(200);
     expect(await (await get('/metrics', null)).text()).toContain('instance="portal"');
+  });
+
+  it('shows the plans page naming which plans open the instance the user was refused', async () => {
+    const res = await get('/plans?instance=instance2', identity());
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<strong>Wiki instance2</strong> is included in the plans marked below.');
+    expect(html).toMatch(/class="plan current" data-plan="STARTER"/);
+    expect(html).toMatch(/class="plan wanted" data-plan="PRO"/);
+    expect(html).toMatch(/class="plan wanted" data-plan="ENTERPRISE"/);
+  });
+
+  it('ignores an unknown instance on the plans page instead of echoing it', async () => {
+    const html = await (await get('/plans?instance=%3Cscript%3E', identity())).text();
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('data-testid="wanted"');
   });
 });

@@ -1,55 +1,41 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The portal dashboard: who you are, your plan, the instances you can open, and the way to the others.
 import type { CatalogEntry } from '../catalog.ts';
+import { PortalPage } from './portal-page.tsx';
 
 export function Dashboard(props: { name: string; plan: string | null; entries: CatalogEntry[] }) {
   const open = props.entries.filter((e) => e.allowed);
   const locked = props.entries.filter((e) => !e.allowed);
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>wikiplatform · your wikis</title>
-        <link rel="stylesheet" href="/_static/portal.css" />
-      </head>
-      <body>
-        <header class="topbar">
-          <strong>wikiplatform</strong>
-          <span data-testid="signed-in-as">Signed in as <strong>{props.name}</strong></span>
-          <span data-testid="plan">Plan: <strong>{props.plan ?? 'none'}</strong></span>
-        </header>
-        <main>
-          <h1>Your wikis</h1>
-          {open.length === 0 ? (
-            <p data-testid="no-instances">Your account does not include any wiki yet. Choose a plan to get started.</p>
-          ) : (
-            <ul class="instances" data-testid="instances">
-              {open.map((e) => (
-                <li data-instance={e.id}>
-                  {e.maintenance ? (
-                    <span>{e.title} <em>(under maintenance)</em></span>
-                  ) : (
-                    <a href={e.url}>{e.title}</a>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-          {locked.length > 0 && (
-            <section>
-              <h2>More wikis</h2>
-              <ul class="locked" data-testid="locked-instances">
-                {locked.map((e) => (
-                  <li data-instance={e.id}>
-                    {e.title}: upgrade to open (included in {e.plans.join(', ') || 'no plan'})
-                  </li>
-                ))}
-              </ul>
-            </section>
-          )}
-        </main>
-      </body>
-    </html>
+    <PortalPage title="your wikis" name={props.name} plan={props.plan}>
+      <h1>Your wikis</h1>
+      {open.length === 0 ? (
+        <p data-testid="no-instances">Your account does not include any wiki yet. Choose a plan to get started.</p>
+      ) : (
+        <ul class="instances" data-testid="instances">
+          {open.map((e) => (
+            <li data-instance={e.id}>
+              {e.maintenance ? (
+                <span>{e.title} <em>(under maintenance)</em></span>
+              ) : (
+                <a href={e.url}>{e.title}</a>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {locked.length > 0 && (
+        <section>
+          <h2>More wikis</h2>
+          <ul class="locked" data-testid="locked-instances">
+            {locked.map((e) => (
+              <li data-instance={e.id}>
+                {e.title}: included in {e.plans.join(', ') || 'no plan'} · <a href={`/plans?instance=${encodeURIComponent(e.id)}`}>compare plans</a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </PortalPage>
   );
 }
