@@ -6,6 +6,14 @@ import type { Hono } from 'hono';
 import type { Logger } from '../common/logger.ts';
 import type { Metrics } from '../common/metrics.ts';
 import type { Role } from './policy/roles.ts';
+
+/** What the settings page shows admins about uploaded files. */
+export interface StorageUsage {
+  files: number;
+  storedBytes: number;
+  pendingBytes: number;
+  quotaBytes: number;
+}
 import type { InstanceSchema } from './schema.ts';
 import type { InstanceSettings } from './store/settings.ts';
 import type { UserRecord } from './store/users.ts';
@@ -20,7 +28,7 @@ export interface InstanceDeps {
   metrics?: Metrics;
   isDraining?: () => boolean;
   /** Uploaded files (issue 5): the /api/media routes and the storage origin browsers upload to. Absent = no uploads. */
-  media?: { routes: Hono<any>; storageOrigin: string };
+  media?: { routes: Hono<any>; storageOrigin: string; usage: () => Promise<StorageUsage> };
 }
 
 export type InstanceDb = Database<InstanceSchema>['db'];

@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('media in Chromium, through the edge', () => {
-  it('uploads an image from the editor straight to storage, renders it in the page and downloads it', async () => {
+  it('uploads an image from the editor straight to storage, renders it, downloads it, and counts it in the admin storage usage', async () => {
     const base = env.platform.info.urls.instance1!;
     const page = await browser.context.newPage();
     const storagePuts: string[] = [];
@@ -61,5 +61,19 @@ describe('media in Chromium, through the edge', () => {
     expect(download).toMatchObject({ status: 200, type: 'image/png', nosniff: 'nosniff' });
     expect(download.disposition).toMatch(/^inline/);
     expect(Buffer.from(download.bytes).equals(PNG)).toBe(true);
+
+    // The instance's admin sees the storage the upload uses against the quota.
+    const admin = await openBrowser();
+    try {
+      const page = await admin.context.newPage();
+      await page.goto(`${base}/_settings`);
+      await page.locator('input[name="username"]').fill('admin');
+      await page.locator('input[name="password"]').fill('admin');
+      await Promise.all([page.waitForURL(`${base}/_settings`), page.locator('form button[type="submit"]').first().click()]);
+      const usage = page.locator('[data-testid="storage-usage"]');
+      expect(await usage.textContent()).toMatch(new RegExp(`1 file, ${PNG.length} B of 5\\.0 GB used`));
+    } finally {
+      await admin.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Sql } from 'postgres';
 import type { Logger } from '../../common/logger.ts';
 import type { MediaConfig } from './media-config.ts';
 import { createMediaApiRoutes } from './media-routes.ts';
-import { mediaDb } from './media-store.ts';
+import { mediaDb, mediaUsage } from './media-store.ts';
 import { createObjectStore } from './object-store.ts';
 import { startUploadSweeper } from './sweeper.ts';
 
@@ -13,6 +13,7 @@ export function createInstanceMedia(deps: { instanceId: string; sql: Sql; config
   const store = createObjectStore(deps.config.storage);
   return {
     routes: createMediaApiRoutes({ instanceId: deps.instanceId, db, store, config: deps.config }),
+    usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: deps.config.quotaBytes }),
     startSweeper: () =>
       startUploadSweeper({
         db,

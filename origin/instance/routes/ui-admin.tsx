@@ -35,7 +35,8 @@ export function adminRoutes(services: InstanceServices) {
 
   app.get('/_settings', async (c) => {
     requireRole(actorOf(c), 'manage_settings');
-    return c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} saved={c.req.query('saved') === '1'} />);
+    const usage = await services.storageUsage?.();
+    return c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} usage={usage} saved={c.req.query('saved') === '1'} />);
   });
 
   app.post('/_settings', async (c) => {

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Sql } from 'postgres';
 import { loadStaticAssets, type StaticAssets } from '../../common/static-assets.ts';
-import type { InstanceDb, InstanceDeps } from '../deps.ts';
+import type { InstanceDb, InstanceDeps, StorageUsage } from '../deps.ts';
 import type { Metrics } from '../../common/metrics.ts';
 import { createDirectory, type Directory } from './identify.ts';
 import { branchFor, buildTree, type TreeNode } from '../policy/tree.ts';
@@ -18,6 +18,8 @@ export interface InstanceServices {
   publicUrlPattern: string;
   /** The editor offers uploads (media storage is configured). */
   uploads: boolean;
+  /** Uploaded files against the quota, when media storage is configured. */
+  storageUsage?: () => Promise<StorageUsage>;
   db: InstanceDb;
   /** The same pool without drizzle, for the hot read path. */
   sql: Sql;
@@ -62,6 +64,7 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
     instanceId: deps.instanceId,
     publicUrlPattern: deps.publicUrlPattern,
     uploads: deps.media !== undefined,
+    storageUsage: deps.media?.usage,
     db: deps.database.db,
     sql: deps.database.sql,
     directory: createDirectory(deps.database.db),

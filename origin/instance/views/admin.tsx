@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // People (everyone sees who is here; admins change roles) and instance settings (admins only).
+import type { StorageUsage } from '../deps.ts';
 import { ROLES } from '../policy/roles.ts';
 import type { InstanceSettings } from '../store/settings.ts';
 import { Layout } from './layout.tsx';
@@ -47,7 +48,7 @@ export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; defaul
   );
 }
 
-export function SettingsScreen(props: { ui: UiContext; settings: InstanceSettings; languages: string[]; saved?: boolean; error?: string }) {
+export function SettingsScreen(props: { ui: UiContext; settings: InstanceSettings; languages: string[]; usage?: StorageUsage; saved?: boolean; error?: string }) {
   const { ui, settings } = props;
   return (
     <Layout ui={ui} title="Settings">
@@ -71,6 +72,27 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
         </label>
         <div class="form-actions"><button type="submit">Save settings</button></div>
       </form>
+      {props.usage && (
+        <section data-testid="storage-usage">
+          <h2>Storage</h2>
+          <p>
+            {props.usage.files} file{props.usage.files === 1 ? '' : 's'}, {formatBytes(props.usage.storedBytes)} of {formatBytes(props.usage.quotaBytes)} used
+            {props.usage.pendingBytes > 0 ? ` (${formatBytes(props.usage.pendingBytes)} uploading)` : ''}.
+          </p>
+          <progress max={props.usage.quotaBytes} value={props.usage.storedBytes + props.usage.pendingBytes} />
+        </section>
+      )}
     </Layout>
   );
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
