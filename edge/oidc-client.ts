@@ -73,7 +73,10 @@ async function callTokenEndpoint(oidc: OidcSettings, form: Record<string, string
     try {
       code = String((JSON.parse(text) as { error?: unknown }).error ?? 'unknown');
     } catch {}
-    return { ok: false, reason: 'rejected', detail: `status ${res.status} ${code}` };
+    // Only invalid_grant means the grant itself is dead (refresh token revoked or expired): that ends
+    // the session. Anything else (429, invalid_client during a secret rotation…) is the IdP's problem
+    // and must not sign every user out.
+    return { ok: false, reason: code === 'invalid_grant' ? 'rejected' : 'unreachable', detail: `status ${res.status} ${code}` };
   }
   if (!res.ok) return { ok: false, reason: 'unreachable', detail: `status ${res.status}` };
   let json: unknown;

@@ -70,6 +70,15 @@ describe('roles', () => {
     const res = await h.api('/api/users', { as: editor });
     expect(res.body.users.map((u: { name: string }) => u.name)).toEqual(expect.arrayContaining(['Eddie Editor', 'Rita Reader', 'Ada Admin']));
   });
+
+  it('shows emails of the people only to those who manage them, since customers share an instance', async () => {
+    const forEditor = await h.api('/api/users', { as: editor });
+    expect(forEditor.body.users.every((u: Record<string, unknown>) => !('email' in u))).toBe(true);
+    const forAdmin = await h.api('/api/users', { as: admin });
+    expect(forAdmin.body.users.find((u: { name: string }) => u.name === 'Eddie Editor').email).toMatch(/@/);
+    const page = await (await h.request('/_people', { as: editor })).text();
+    expect(page).not.toMatch(/@[a-z]+\.(test|example)/);
+  });
 });
 
 describe('settings', () => {

@@ -50,7 +50,12 @@ export function miscApi(services: InstanceServices) {
   app.get('/api/users', async (c) => {
     const rows = await listUsers(db);
     const defaultRole = c.var.settings.defaultRole;
-    return c.json({ defaultRole, users: rows.map((u) => ({ id: u.id, name: u.name, username: u.username, email: u.email, role: u.role, lastSeenAt: u.lastSeenAt })) });
+    // An instance is shared by every customer whose plan opens it: emails are for the people who manage it.
+    const showEmail = can(c.var.role, 'manage_people');
+    return c.json({
+      defaultRole,
+      users: rows.map((u) => ({ id: u.id, name: u.name, username: u.username, ...(showEmail ? { email: u.email } : {}), role: u.role, lastSeenAt: u.lastSeenAt })),
+    });
   });
 
   app.put('/api/users/:id', async (c) => {

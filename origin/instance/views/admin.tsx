@@ -21,12 +21,12 @@ export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; defaul
       <h1>People</h1>
       <p class="muted">Anyone whose plan opens this wiki gets the default role ({props.defaultRole}) until an admin chooses another. Platform admins are always admins.</p>
       <table class="list" data-testid="people">
-        <thead><tr><th>Name</th><th class="optional">Email</th><th>Role</th></tr></thead>
+        <thead><tr><th>Name</th>{props.canManage && <th class="optional">Email</th>}<th>Role</th></tr></thead>
         <tbody>
           {people.map((p) => (
             <tr>
               <td>{p.name}<br /><span class="muted">{p.username}</span></td>
-              <td class="optional">{p.email}</td>
+              {props.canManage && <td class="optional">{p.email}</td>}
               <td>
                 {props.canManage ? (
                   <form method="post" action={`/_people/${p.id}`} class="form-actions">
