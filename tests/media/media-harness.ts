@@ -8,6 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { exportJWK, generateKeyPair } from 'jose';
 import { createAssertionVerifier, signAssertion, type AssertionSigningKey } from '#shared/edge-assertion';
 import type { Identity } from '#shared/identity';
+import type { PlanCaps } from '#shared/media-policy';
 import { DEFAULT_PLAN_MATRIX } from '#shared/plan-matrix';
 import { createBaseApp } from '../../origin/common/base-app.ts';
 import { openDatabase, runMigrations, type Database } from '../../origin/common/database.ts';
@@ -70,7 +71,14 @@ export interface MediaHarness {
   close(): Promise<void>;
 }
 
-export async function startMediaHarness(s3: TestS3, options: { instanceId?: string; quotaBytes?: number } = {}): Promise<MediaHarness> {
+export interface MediaHarnessOptions {
+  instanceId?: string;
+  quotaBytes?: number;
+  planCaps?: PlanCaps;
+  userPendingMultiple?: number;
+}
+
+export async function startMediaHarness(s3: TestS3, options: MediaHarnessOptions = {}): Promise<MediaHarness> {
   const instanceId = options.instanceId ?? 'instance1';
   const testDatabase: TestDatabase = await createTestDatabase('media');
   await runMigrations(testDatabase.url, MIGRATIONS.instance);
@@ -95,7 +103,19 @@ export async function startMediaHarness(s3: TestS3, options: { instanceId?: stri
   });
   const app = createBaseApp<InstanceEnv>({ logger, metrics: createMetrics({ instance: instanceId }), verify, audience: instanceId, ping: database.ping });
   app.use(identify(createDirectory(database.db)));
-  app.route('/', createMediaApiRoutes({ instanceId, db, store, config: { quotaBytes: options.quotaBytes ?? 1024 * 1024 * 1024, planCaps: { STARTER: 10 * 2 ** 20, PRO: 100 * 2 ** 20, ENTERPRISE: 2 ** 30 } } }));
+  app.route(
+    '/',
+    createMediaApiRoutes({
+      instanceId,
+      db,
+      store,
+      config: {
+        quotaBytes: options.quotaBytes ?? 1024 * 1024 * 1024,
+        planCaps: options.planCaps ?? { STARTER: 10 * 2 ** 20, PRO: 100 * 2 ** 20, ENTERPRISE: 2 ** 30 },
+        userPendingMultiple: options.userPendingMultiple,
+      },
+    }),
+  );
   const origin = await listen(app.fetch);
   const originBytes = countBytesIn(origin.server);
 

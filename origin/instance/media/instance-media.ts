@@ -19,9 +19,12 @@ export function createInstanceMedia(deps: { instanceId: string; sql: Sql; config
         db,
         store,
         intervalMs: deps.config.sweepIntervalMs,
-        onPass: (removed) => {
-          if (removed > 0) deps.logger.info({ removed }, 'abandoned uploads swept');
+        onPass: ({ uploads, restoredRemoved, dropped }) => {
+          if (uploads > 0) deps.logger.info({ removed: uploads }, 'abandoned uploads swept');
+          if (restoredRemoved > 0 || dropped > 0) deps.logger.info({ restoredRemoved, tombstonesDropped: dropped }, 'tombstoned keys swept');
         },
+        // Someone used a still-valid URL to put a deleted file back: worth a look, not only a count.
+        onRestored: (key) => deps.logger.warn({ key }, 'object put back under a deleted key; deleted again'),
         onError: (key, err) => deps.logger.warn({ key, err }, 'abandoned upload not swept; will retry'),
       }),
   };

@@ -1,5 +1,15 @@
 // The instance's media settings: where objects live (S3_*), the instance's storage quota and the per-plan
 // upload caps, from the environment, validated once at start.
+//
+//   MEDIA_QUOTA_BYTES            storage the instance may hold, uploads in flight included (default 5 GB)
+//   MEDIA_PLAN_CAPS              largest single file per plan, JSON {"STARTER":…,"PRO":…,"ENTERPRISE":…}
+//   MEDIA_USER_PENDING_MULTIPLE  how much one user may have reserved and not yet confirmed, as a multiple of
+//                                their plan's per-file cap (default 2, 1–100). Every signed URL reserves its
+//                                size against the shared quota until confirmed or swept (URL lifetime + grace,
+//                                ~25 min), so without this one editor could sign URLs for the whole quota and
+//                                upload nothing, blocking everyone. 2 lets a user have two largest-size files
+//                                (or many smaller ones) in flight at once; confirming frees the allowance.
+//   MEDIA_SWEEP_INTERVAL_MS      how often abandoned uploads and tombstoned keys are swept (default 60 s)
 import { z } from 'zod';
 import { formatIssues } from '#shared/format-issues';
 import { DEFAULT_INSTANCE_QUOTA_BYTES, DEFAULT_PLAN_CAPS, type PlanCaps } from '#shared/media-policy';
@@ -9,9 +19,13 @@ export interface MediaConfig {
   storage: S3Settings;
   quotaBytes: number;
   planCaps: PlanCaps;
+  /** A user's unexpired, unconfirmed reservations may total at most this many times their per-file cap. */
+  userPendingMultiple: number;
   /** How often the sweeper looks for abandoned uploads. */
   sweepIntervalMs: number;
 }
+
+export const DEFAULT_USER_PENDING_MULTIPLE = 2;
 
 const bytes = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -29,6 +43,7 @@ const MediaEnvSchema = z.object({
     })
     .pipe(z.strictObject({ STARTER: bytes, PRO: bytes, ENTERPRISE: bytes }))
     .optional(),
+  MEDIA_USER_PENDING_MULTIPLE: z.coerce.number().int().min(1).max(100).default(DEFAULT_USER_PENDING_MULTIPLE),
   MEDIA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
 });
 
@@ -52,6 +67,7 @@ export function loadMediaConfig(source: Record<string, string | undefined>): Med
     storage: storage.settings,
     quotaBytes: parsed.data.MEDIA_QUOTA_BYTES,
     planCaps: parsed.data.MEDIA_PLAN_CAPS ?? DEFAULT_PLAN_CAPS,
+    userPendingMultiple: parsed.data.MEDIA_USER_PENDING_MULTIPLE,
     sweepIntervalMs: parsed.data.MEDIA_SWEEP_INTERVAL_MS,
   };
 }

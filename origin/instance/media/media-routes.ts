@@ -23,7 +23,7 @@ import {
 import type { BaseVariables } from '../../common/env.ts';
 import { can, type Role } from '../policy/roles.ts';
 import { markdownReference } from './markdown-reference.ts';
-import type { MediaConfig } from './media-config.ts';
+import { DEFAULT_USER_PENDING_MULTIPLE, type MediaConfig } from './media-config.ts';
 import { confirmUpload, deleteMediaRow, dropPending, findMedia, findPending, listMedia, mediaUsage, reserveUpload, type MediaDb, type MediaRow } from './media-store.ts';
 import { StorageError, type ObjectStore } from './object-store.ts';
 
@@ -39,7 +39,7 @@ export interface MediaApiDeps {
   instanceId: string;
   db: MediaDb;
   store: ObjectStore;
-  config: Pick<MediaConfig, 'quotaBytes' | 'planCaps'>;
+  config: Pick<MediaConfig, 'quotaBytes' | 'planCaps'> & Partial<Pick<MediaConfig, 'userPendingMultiple'>>;
   now?: () => Date;
   /** 32 lower-case hex characters from a CSPRNG. */
   randomId?: () => string;
@@ -113,12 +113,12 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
     if (!can(c.var.role, 'write')) throw new AppError('forbidden', 'You can read this wiki but not upload to it; an admin can make you an editor.');
     const request = UploadRequestSchema.parse(await jsonBody(c.req));
     const assertion = c.var.assertion;
-    const refusal = checkUpload({
-      contentType: request.contentType,
-      size: request.size,
-      capBytes: uploadCapFor(assertion.plan, isPlatformAdmin(assertion), deps.config.planCaps),
-    });
+    const cap = uploadCapFor(assertion.plan, isPlatformAdmin(assertion), deps.config.planCaps);
+    const refusal = checkUpload({ contentType: request.contentType, size: request.size, capBytes: cap });
     if (refusal) throw refusalError(refusal);
+    // checkUpload refuses a subject without a cap, so there is one here.
+    const capBytes = cap!;
+    const pendingMultiple = deps.config.userPendingMultiple ?? DEFAULT_USER_PENDING_MULTIPLE;
 
     const contentType = normalizeContentType(request.contentType);
     const at = now();
@@ -135,9 +135,21 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
         userId: c.var.user.id,
         expiresAt: new Date((expiresAt + PENDING_GRACE_SECONDS) * 1000),
       },
-      deps.config.quotaBytes,
+      { quotaBytes: deps.config.quotaBytes, userPendingBytes: pendingMultiple * capBytes },
       at,
     );
+    if (!reserved.ok && reserved.reason === 'user_pending') {
+      // 429, not 413: this file is fine, there are too many of the user's own in flight right now.
+      const retryAfterSeconds = reserved.nextExpiry ? Math.max(1, Math.ceil((reserved.nextExpiry.getTime() - at.getTime()) / 1000)) : null;
+      throw new AppError(
+        'rate_limited',
+        `You have ${formatBytes(reserved.pendingBytes)} of uploads started and not yet finished; the limit is ${formatBytes(reserved.limitBytes)} ` +
+          `(${pendingMultiple}× your plan's ${formatBytes(capBytes)} per-file cap). Finish those uploads` +
+          (retryAfterSeconds ? `, or wait about ${Math.ceil(retryAfterSeconds / 60)} min for an unfinished one to expire,` : '') +
+          ' then try again.',
+        { pendingBytes: reserved.pendingBytes, limitBytes: reserved.limitBytes, retryAfterSeconds },
+      );
+    }
     if (!reserved.ok) {
       const free = Math.max(0, deps.config.quotaBytes - reserved.usedBytes);
       throw new AppError('payload_too_large', `This wiki's storage is nearly full: ${formatBytes(free)} left of ${formatBytes(deps.config.quotaBytes)}.`, {
@@ -168,7 +180,7 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
       // Storage enforces the signed length and type, so this is not our upload: remove it.
       c.var.log.warn({ key, storedSize: stored.size, storedType: stored.contentType }, 'stored object differs from the signed upload');
       await storageCall(() => store.delete(key));
-      await dropPending(db, key);
+      await dropPending(db, key); // tombstones the key: the URL could put the object back
       throw new AppError('conflict', 'The stored file is not the one that was signed; upload it again.');
     }
     const row = await confirmUpload(db, key, userId, stored.etag);
@@ -204,7 +216,10 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
     // Object first: if storage fails the record stays and the delete can be retried; the other order
     // could leave an object that nothing lists and nobody pays attention to.
     await storageCall(() => store.delete(row.key));
-    await deleteMediaRow(db, row.id);
+    // The PUT URL of this upload is reusable until it expires: it could put the object back, untracked.
+    // It was signed before the confirmation (createdAt), so it is over by createdAt + TTL + grace.
+    const urlUsableUntil = new Date(row.createdAt.getTime() + (UPLOAD_URL_TTL_SECONDS + PENDING_GRACE_SECONDS) * 1000);
+    await deleteMediaRow(db, row.id, { key: row.key, urlUsableUntil, now: now() });
     c.var.log.info({ key: row.key, mediaId: row.id }, 'media deleted');
     return c.body(null, 204);
   });

@@ -3,7 +3,7 @@ import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from 'postgres';
 import { users } from '../schema.ts';
-import { media, mediaSchema, mediaUploads, type MediaSchema } from './schema.ts';
+import { media, mediaSchema, mediaTombstones, mediaUploads, type MediaSchema } from './schema.ts';
 
 export type MediaDb = PostgresJsDatabase<MediaSchema>;
 
@@ -24,14 +24,35 @@ export interface PendingUpload {
   expiresAt: Date;
 }
 
-export type ReserveResult = { ok: true } | { ok: false; usedBytes: number };
+export interface ReserveLimits {
+  /** The instance's storage quota: confirmed files plus everyone's unexpired reservations. */
+  quotaBytes: number;
+  /** What this user may have reserved and not yet confirmed (unexpired reservations), this one included. */
+  userPendingBytes: number;
+}
 
-/** Records a pending upload if it fits in the quota, counting confirmed files and unexpired reservations. */
-export async function reserveUpload(db: MediaDb, upload: PendingUpload, quotaBytes: number, now: Date): Promise<ReserveResult> {
+export type ReserveResult =
+  | { ok: true }
+  | { ok: false; reason: 'user_pending'; pendingBytes: number; limitBytes: number; nextExpiry: Date | null }
+  | { ok: false; reason: 'quota'; usedBytes: number };
+
+/**
+ * Records a pending upload if it fits both the user's pending allowance and the instance quota, under
+ * one lock: two uploads signed at once must not both fit in the last free bytes, of either.
+ */
+export async function reserveUpload(db: MediaDb, upload: PendingUpload, limits: ReserveLimits, now: Date): Promise<ReserveResult> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${QUOTA_LOCK_KEY})`);
+    const mine = await tx.execute<{ pending: string; next_expiry: Date | string | null }>(sql`
+      select coalesce(sum(size), 0)::text as pending, min(expires_at) as next_expiry
+        from media_uploads where user_id = ${upload.userId} and expires_at > ${now.toISOString()}`);
+    const pendingBytes = Number(mine[0]?.pending ?? 0);
+    if (pendingBytes + upload.size > limits.userPendingBytes) {
+      const next = mine[0]?.next_expiry;
+      return { ok: false, reason: 'user_pending', pendingBytes, limitBytes: limits.userPendingBytes, nextExpiry: next ? new Date(next) : null };
+    }
     const usedBytes = await bytesInUse(tx, now);
-    if (usedBytes + upload.size > quotaBytes) return { ok: false, usedBytes };
+    if (usedBytes + upload.size > limits.quotaBytes) return { ok: false, reason: 'quota', usedBytes };
     await tx.insert(mediaUploads).values(upload);
     return { ok: true };
   });
@@ -52,8 +73,15 @@ export async function findPending(db: MediaDb, key: string, userId: number) {
   return row;
 }
 
+/**
+ * Drops a reservation whose object was refused and deleted, leaving a tombstone until its URL (and any
+ * PUT started with it) is over: the URL is reusable, and a second PUT must not leave an untracked object.
+ */
 export async function dropPending(db: MediaDb, key: string): Promise<void> {
-  await db.delete(mediaUploads).where(eq(mediaUploads.key, key));
+  await db.transaction(async (tx) => {
+    const [pending] = await tx.delete(mediaUploads).where(eq(mediaUploads.key, key)).returning({ expiresAt: mediaUploads.expiresAt });
+    if (pending) await addTombstone(tx, key, pending.expiresAt);
+  });
 }
 
 const recordColumns = {
@@ -115,8 +143,55 @@ export async function listMedia(db: MediaDb, options: { limit: number; before?: 
     .limit(options.limit);
 }
 
-export async function deleteMediaRow(db: MediaDb, id: number): Promise<void> {
-  await db.delete(media).where(eq(media.id, id));
+/**
+ * Deletes a media record (its object is already deleted) and, when a PUT URL signed for its key may still
+ * be used (`urlUsableUntil`: URL expiry plus the upload grace, in the future), tombstones the key in the
+ * same transaction so the sweeper deletes whatever that URL puts back.
+ */
+export async function deleteMediaRow(db: MediaDb, id: number, tombstone: { key: string; urlUsableUntil: Date; now: Date }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(media).where(eq(media.id, id));
+    if (tombstone.urlUsableUntil > tombstone.now) await addTombstone(tx, tombstone.key, tombstone.urlUsableUntil);
+  });
+}
+
+type Tx = Parameters<Parameters<MediaDb['transaction']>[0]>[0];
+
+async function addTombstone(tx: Tx, key: string, expiresAt: Date): Promise<void> {
+  await tx
+    .insert(mediaTombstones)
+    .values({ key, expiresAt })
+    .onConflictDoUpdate({ target: mediaTombstones.key, set: { expiresAt: sql`greatest(${mediaTombstones.expiresAt}, excluded.expires_at)` } });
+}
+
+export interface Tombstone {
+  key: string;
+  expiresAt: Date;
+}
+
+/** Tombstones to act on, the ones expiring first first. */
+export async function listTombstones(db: MediaDb, limit: number): Promise<Tombstone[]> {
+  return db.select({ key: mediaTombstones.key, expiresAt: mediaTombstones.expiresAt }).from(mediaTombstones).orderBy(mediaTombstones.expiresAt).limit(limit);
+}
+
+/**
+ * Deletes whatever is stored under a tombstoned key, unless a media record owns the key (never the case
+ * for keys built from a fresh random id, but an object that is listed must not vanish). Once the tombstone
+ * has expired it is dropped after this last delete; a failed delete leaves it for the next pass. Returns
+ * whether the tombstone was dropped.
+ */
+export async function sweepTombstone(db: MediaDb, key: string, now: Date, deleteObject: (key: string) => Promise<void>): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.execute<{ expired: boolean; owned: boolean }>(sql`
+      select expires_at < ${now.toISOString()} as expired, exists (select 1 from media where media.key = media_tombstones.key) as owned
+        from media_tombstones where key = ${key} for update skip locked`);
+    const row = rows[0];
+    if (!row) return false;
+    if (!row.owned) await deleteObject(key);
+    if (!row.expired) return false;
+    await tx.delete(mediaTombstones).where(eq(mediaTombstones.key, key));
+    return true;
+  });
 }
 
 export interface MediaUsage {

@@ -22,7 +22,7 @@ export const mediaUploads = pgTable(
     /** After this the sweeper deletes the row and any object stored under the key. */
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('media_uploads_expires_idx').on(t.expiresAt)],
+  (t) => [index('media_uploads_expires_idx').on(t.expiresAt), index('media_uploads_user_expires_idx').on(t.userId, t.expiresAt)],
 );
 
 /** A file in storage whose size and type were checked against what was signed. */
@@ -41,5 +41,23 @@ export const media = pgTable(
   (t) => [index('media_created_idx').on(t.createdAt)],
 );
 
-export const mediaSchema = { mediaUploads, media };
+/**
+ * A key whose object must stay gone: the file was deleted (or its upload refused) while a presigned PUT
+ * URL for it may still be used. Presigned URLs are reusable until they expire, so without this the old
+ * URL could put the object back with no media row and no reservation: outside the quota, never swept,
+ * still downloadable. The sweeper deletes the object again on every pass while the tombstone lives and
+ * once more when it expires (the last moment a PUT started with the URL can land), then drops the row.
+ */
+export const mediaTombstones = pgTable(
+  'media_tombstones',
+  {
+    key: text('key').primaryKey(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** URL expiry plus the upload grace: no PUT signed for this key can land after this. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('media_tombstones_expires_idx').on(t.expiresAt)],
+);
+
+export const mediaSchema = { mediaUploads, media, mediaTombstones };
 export type MediaSchema = typeof mediaSchema;

@@ -1,7 +1,9 @@
 // Abandoned uploads: a URL was signed, the upload was never confirmed. After the URL's expiry plus a
 // grace period, the reservation stops counting against the quota and any object that did land is deleted.
+// Tombstoned keys: a file was deleted (or refused at confirmation) while its presigned URL could still be
+// used; whatever that URL puts back is deleted on every pass, and once more when the URL is surely over.
 import type { MediaDb } from './media-store.ts';
-import { expiredUploadKeys, sweepExpiredUpload } from './media-store.ts';
+import { expiredUploadKeys, listTombstones, sweepExpiredUpload, sweepTombstone } from './media-store.ts';
 import type { ObjectStore } from './object-store.ts';
 
 export interface SweepDeps {
@@ -27,12 +29,52 @@ export async function sweepAbandonedUploads(deps: SweepDeps): Promise<number> {
   return removed;
 }
 
+export interface TombstoneSweep {
+  /** Objects found under a tombstoned key (put back with an old URL) and deleted. */
+  restoredRemoved: number;
+  /** Tombstones past their expiry, dropped after a last delete. */
+  dropped: number;
+}
+
+/** One pass over tombstoned keys: deletes objects put back under them, drops the expired ones. */
+export async function sweepTombstones(deps: SweepDeps & { onRestored?: (key: string) => void }): Promise<TombstoneSweep> {
+  const now = (deps.now ?? (() => new Date()))();
+  const result: TombstoneSweep = { restoredRemoved: 0, dropped: 0 };
+  for (const { key } of await listTombstones(deps.db, deps.batchSize ?? 100)) {
+    try {
+      const dropped = await sweepTombstone(deps.db, key, now, async (k) => {
+        if (!(await deps.store.head(k))) return;
+        await deps.store.delete(k);
+        result.restoredRemoved += 1;
+        deps.onRestored?.(k);
+      });
+      if (dropped) result.dropped += 1;
+    } catch (err) {
+      deps.onError?.(key, err);
+    }
+  }
+  return result;
+}
+
+export interface SweepPass extends TombstoneSweep {
+  /** Abandoned reservations removed. */
+  uploads: number;
+}
+
+/** Both sweeps, one after the other. */
+export async function sweepMedia(deps: SweepDeps & { onRestored?: (key: string) => void }): Promise<SweepPass> {
+  const uploads = await sweepAbandonedUploads(deps);
+  return { uploads, ...(await sweepTombstones(deps)) };
+}
+
 /** Sweeps every `intervalMs` until stopped; never keeps the process alive on its own. */
-export function startUploadSweeper(deps: SweepDeps & { intervalMs: number; onPass?: (removed: number) => void }): { stop(): Promise<void> } {
+export function startUploadSweeper(
+  deps: SweepDeps & { intervalMs: number; onPass?: (pass: SweepPass) => void; onRestored?: (key: string) => void },
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = sweepAbandonedUploads(deps).then(
-      (removed) => deps.onPass?.(removed),
+    running = sweepMedia(deps).then(
+      (pass) => deps.onPass?.(pass),
       (err) => deps.onError?.('(sweep)', err),
     );
   }, deps.intervalMs);
