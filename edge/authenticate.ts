@@ -36,6 +36,19 @@ export async function authenticate(req: Request, d: AuthDeps): Promise<AuthResul
   return authenticateSession(cookie, d);
 }
 
+/**
+ * The hot path's question: is the caller's only credential a session cookie that is valid and fresh?
+ * Then its identity, exactly as `authenticate` would return it; otherwise null (and `authenticate`
+ * decides). Pure: no Durable Object, no IdP, so asking first and then `authenticate` changes nothing.
+ */
+export async function freshSessionIdentity(req: Request, keys: EdgeKeys, nowSeconds: number): Promise<Identity | null> {
+  if (req.headers.has('authorization')) return null;
+  const cookie = parseCookies(req.headers.get('cookie')).get(SESSION_COOKIE);
+  if (!cookie) return null;
+  const opened = await openSession(keys.sessionMac, cookie, nowSeconds);
+  return opened.ok && !opened.stale ? opened.claims.identity : null;
+}
+
 async function authenticateBearer(header: string, d: AuthDeps): Promise<AuthResult> {
   const match = /^Bearer +([^\s]+) *$/i.exec(header);
   if (!match) return { ok: false, reason: 'unsupported_scheme', hadSession: false };

@@ -1,9 +1,9 @@
 // Everything that is not /_auth or /_edge: the IdP passed through untouched, the portal and the
 // instances behind sign-in, the plan check and the signed assertion.
 import { SESSION_COOKIE } from '#shared/headers';
-import { signAssertion } from '#shared/edge-assertion';
 import type { Identity } from '#shared/identity';
 import { decideInstanceAccess, isPublicPortalPath } from './access-policy.ts';
+import { cachedAssertion } from './assertion-cache.ts';
 import { authenticate, type AuthResult } from './authenticate.ts';
 import { clearCookie, serializeCookie } from './cookies.ts';
 import type { AppDeps, EdgeContext } from './edge-context.ts';
@@ -12,7 +12,7 @@ import { wireErrorFor } from './failures.ts';
 import { log } from './logger.ts';
 import { MEDIA_PREFIX } from './media/media-handler.ts';
 import { mediaHandlerFactory } from './media/media-for-env.ts';
-import { proxy } from './proxy.ts';
+import { proxy, type ProxyFailure } from './proxy.ts';
 import { memoryLimiter } from './rate-limit.ts';
 import { isNavigation } from './request-kind.ts';
 import { errorResponse } from './respond.ts';
@@ -21,6 +21,13 @@ import { errorResponse } from './respond.ts';
 export const UPGRADE_PATH = '/plans';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The wire error for an origin that failed: 504 for a timeout, 502 otherwise. */
+export function originFailure(reason: ProxyFailure, title: string) {
+  return reason === 'timeout'
+    ? ({ code: 'gateway_timeout', message: `${title} took too long to answer.` } as const)
+    : ({ code: 'bad_gateway', message: `${title} cannot be reached right now.` } as const);
+}
 
 export function gateway(deps: AppDeps) {
   const { config } = deps;
@@ -37,8 +44,8 @@ export function gateway(deps: AppDeps) {
   /** Proxies to `upstream`, turning origin failures into this host's branded 502/504. */
   async function forward(c: EdgeContext, upstream: string, title: string, identity: Identity | null, audience: string | null) {
     const keys = await deps.keys();
-    // Signed per request: the assertion names this request's id (one ES256 signature, ~0.1 ms).
-    const assertion = identity && audience ? await signAssertion(keys.assertion, identity, audience, c.var.rid) : undefined;
+    // One ES256 signature per identity and audience every few seconds, not per request (assertion-cache.ts).
+    const assertion = identity && audience ? await cachedAssertion(keys.assertion, identity, audience, c.var.rid) : undefined;
     const result = await proxy(c.req.raw, c.var.url, {
       upstream,
       timeoutMs: config.originTimeoutMs,
@@ -57,8 +64,7 @@ export function gateway(deps: AppDeps) {
     }
     c.var.logFields.reason = `origin_${result.reason}`;
     log('warn', { msg: 'origin failed', rid: c.var.rid, upstream, reason: result.reason, detail: result.detail });
-    const code = result.reason === 'timeout' ? 'gateway_timeout' : 'bad_gateway';
-    const message = result.reason === 'timeout' ? `${title} took too long to answer.` : `${title} cannot be reached right now.`;
+    const { code, message } = originFailure(result.reason, title);
     return errorResponse(
       c,
       code,

@@ -1,25 +1,33 @@
-// The Worker: parse the environment once per isolate, build the app once per config, serve.
+// The Worker: parse the environment once per isolate, build the app once per config, serve: the hot
+// path (hot-path.ts) first, the Hono app for everything it declines.
 import { errorBody } from '#shared/errors';
 import { createApp, defaultDeps, type EdgeApp } from './app.ts';
 import { configFor, type EdgeConfig } from './config.ts';
+import { hotPath, type HotPath } from './hot-path.ts';
 import type { Env } from './env.ts';
 import { log, setLogLevel } from './logger.ts';
 
 export { SessionStore } from './session-store.ts';
 export { createApp, defaultDeps } from './app.ts';
 
-const apps = new WeakMap<EdgeConfig, EdgeApp>();
+interface Served {
+  app: EdgeApp;
+  hot: HotPath;
+}
+
+const apps = new WeakMap<EdgeConfig, Served>();
 /** Each bad environment is logged once, not on every request. */
 const reportedInvalid = new WeakSet<object>();
 
-function appFor(config: EdgeConfig): EdgeApp {
-  let app = apps.get(config);
-  if (!app) {
+function appFor(config: EdgeConfig): Served {
+  let served = apps.get(config);
+  if (!served) {
     setLogLevel(config.logLevel);
-    app = createApp(defaultDeps(config));
-    apps.set(config, app);
+    const deps = defaultDeps(config);
+    served = { app: createApp(deps), hot: hotPath(deps) };
+    apps.set(config, served);
   }
-  return app;
+  return served;
 }
 
 export default {
@@ -37,6 +45,7 @@ export default {
         headers: { 'x-request-id': rid, 'cache-control': 'no-store' },
       });
     }
-    return appFor(loaded.config).fetch(request, env, ctx);
+    const { app, hot } = appFor(loaded.config);
+    return (await hot(request)) ?? app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

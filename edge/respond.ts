@@ -19,6 +19,21 @@ export function errorResponse(c: EdgeContext, code: ErrorCode, message: string, 
   return c.html(page, ERROR_STATUS[code]);
 }
 
+/**
+ * errorResponse without a Hono context, for the hot path: the same bodies and content types as
+ * c.json / c.html, for a response that had no headers prepared before it.
+ */
+export function plainErrorResponse(req: Request, rid: string, code: ErrorCode, message: string, html?: string): Response {
+  if (wantsJson(req)) {
+    return new Response(JSON.stringify(errorBody(code, message, rid)), {
+      status: ERROR_STATUS[code],
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+  const page = html ?? renderPage({ title: message, heading: message, paragraphs: [], requestId: rid });
+  return new Response(page, { status: ERROR_STATUS[code], headers: { 'content-type': 'text/html; charset=UTF-8' } });
+}
+
 export function onError(err: Error, c: EdgeContext): Response {
   if (err instanceof AppError) {
     c.var.logFields.reason ??= err.code;
