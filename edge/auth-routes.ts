@@ -9,6 +9,7 @@ import { randomToken } from './base64url.ts';
 import { clearCookie, parseCookies, serializeCookie } from './cookies.ts';
 import type { AppDeps, EdgeContext, EdgeHono } from './edge-context.ts';
 import { renderPage } from './error-pages.ts';
+import { EDGE_PAGE_CSP } from './security-headers.ts';
 import { wireErrorFor } from './failures.ts';
 import { siblingOrigin } from './host-router.ts';
 import { log } from './logger.ts';
@@ -159,6 +160,10 @@ export function authRoutes(deps: AppDeps) {
 
   const logout = async (c: EdgeContext) => {
     c.header('cache-control', 'no-store');
+    // A GET ends the session only when the person asked for it: a typed URL or a same-origin link.
+    // An <img src="/_auth/logout"> in a wiki page, or a cross-site link, gets a page with a button (POST,
+    // which the Origin check covers) instead of signing everyone who views the page out.
+    if (c.req.method === 'GET' && !isDeliberateNavigation(c.req.raw)) return confirmLogout(c);
     const keys = await deps.keys();
     const cookie = parseCookies(c.req.header('cookie') ?? null).get(SESSION_COOKIE);
     let idToken: string | undefined;
@@ -177,6 +182,22 @@ export function authRoutes(deps: AppDeps) {
     const navigate = isNavigation(c.req.raw) || c.req.header('sec-fetch-mode') === 'navigate';
     if (!navigate) return c.json({ signedOut: true, next });
     return c.redirect(next, c.req.method === 'GET' ? 302 : 303);
+  };
+  const confirmLogout = (c: EdgeContext) => {
+    c.set('headerProfile', 'origin');
+    // The form posts here, and the answer redirects to the IdP and back to app.: form-action must allow the chain.
+    c.header('content-security-policy', EDGE_PAGE_CSP.replace("form-action 'self'", `form-action 'self' ${c.var.appOrigin} ${new URL(oidc.issuer).origin}`));
+    c.header('x-frame-options', 'DENY');
+    return c.html(
+      renderPage({
+        title: 'Sign out',
+        heading: 'Sign out of wikiplatform?',
+        paragraphs: ['This signs you out of every wikiplatform instance.'],
+        form: { action: '/_auth/logout', label: 'Sign out' },
+        links: [{ href: `${c.var.appOrigin}/`, label: 'Stay signed in' }],
+        requestId: c.var.rid,
+      }),
+    );
   };
   auth.get('/logout', logout);
   auth.post('/logout', logout);
@@ -229,4 +250,14 @@ export function authRoutes(deps: AppDeps) {
 
   auth.all('*', (c) => errorResponse(c, 'not_found', 'Not found.'));
   return auth;
+}
+
+/** A top-level navigation the user started: typed, bookmarked, or a link on this very host. */
+function isDeliberateNavigation(req: Request): boolean {
+  const site = req.headers.get('sec-fetch-site');
+  return (
+    req.headers.get('sec-fetch-mode') === 'navigate' &&
+    req.headers.get('sec-fetch-dest') === 'document' &&
+    (site === 'none' || site === 'same-origin')
+  );
 }

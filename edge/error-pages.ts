@@ -11,6 +11,8 @@ export interface PageOptions {
   heading: string;
   paragraphs: string[];
   links?: PageLink[];
+  /** A one-button POST form (e.g. confirming a sign-out). */
+  form?: { action: string; label: string };
   requestId: string;
 }
 
@@ -30,11 +32,12 @@ body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d233
 main{max-width:36rem;margin:12vh auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 1px 4px #0002}
 .brand{font-weight:700;color:#3b5bdb;letter-spacing:.02em}
 h1{font-size:1.5rem;margin:.5rem 0 1rem}
-.button{display:inline-block;margin-top:1rem;padding:.5rem 1rem;border-radius:8px;background:#3b5bdb;color:#fff;text-decoration:none}
+.button{display:inline-block;border:0;font:inherit;cursor:pointer;margin-top:1rem;padding:.5rem 1rem;border-radius:8px;background:#3b5bdb;color:#fff;text-decoration:none}
 .rid{margin-top:2rem;color:#778;font-size:.8rem}
 </style></head>
 <body><main><div class="brand">wikiplatform</div><h1>${escapeHtml(o.heading)}</h1>
 ${o.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${o.form ? `<form method="post" action="${escapeHtml(o.form.action)}"><button class="button" type="submit">${escapeHtml(o.form.label)}</button></form>` : ''}
 ${links}
 <p class="rid">Request id: ${escapeHtml(o.requestId)}</p></main></body></html>`;
 }

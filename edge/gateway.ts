@@ -2,7 +2,7 @@
 // instances behind sign-in, the plan check and the signed assertion.
 import { SESSION_COOKIE } from '#shared/headers';
 import type { Identity } from '#shared/identity';
-import { decideInstanceAccess, isPublicPortalPath } from './access-policy.ts';
+import { decideInstanceAccess, isBlockedIdpPath, isOriginInternalPath, isPublicPortalPath } from './access-policy.ts';
 import { cachedAssertion } from './assertion-cache.ts';
 import { authenticate, type AuthResult } from './authenticate.ts';
 import { clearCookie, serializeCookie } from './cookies.ts';
@@ -109,9 +109,11 @@ export function gateway(deps: AppDeps) {
         return errorResponse(c, 'not_found', 'Not found.');
 
       case 'idp':
+        if (isBlockedIdpPath(c.var.url.pathname)) return errorResponse(c, 'not_found', 'Not found.');
         return forward(c, config.idpOrigin, 'Sign-in', null, null);
 
       case 'portal': {
+        if (isOriginInternalPath(c.var.url.pathname)) return errorResponse(c, 'not_found', 'Not found.');
         const auth = await identify(c);
         if (isPublicPortalPath(c.var.url.pathname, config.portalPublicPaths)) {
           // Public pages still learn who is signed in, when someone is.
@@ -125,6 +127,7 @@ export function gateway(deps: AppDeps) {
       case 'instance': {
         const instance = route.instance;
         const title = instance.title ?? instance.id;
+        if (isOriginInternalPath(c.var.url.pathname)) return errorResponse(c, 'not_found', 'Not found.');
         if (instance.maintenance) {
           c.var.logFields.reason = 'maintenance';
           c.header('retry-after', '300');

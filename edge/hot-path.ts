@@ -9,7 +9,7 @@
 // Hono app handles the request from scratch. The checks made before declining are pure (no I/O, no
 // Durable Object, cookie verification is cached), so asking here first changes no outcome.
 import { isForeignRequest } from './csrf.ts';
-import { decideInstanceAccess } from './access-policy.ts';
+import { isOriginInternalPath, decideInstanceAccess } from './access-policy.ts';
 import { cachedAssertion } from './assertion-cache.ts';
 import { freshSessionIdentity } from './authenticate.ts';
 import type { AppDeps } from './edge-context.ts';
@@ -48,7 +48,7 @@ export function hotPath(deps: AppDeps): HotPath {
   return async function serveHot(req) {
     const started = Date.now();
     const url = new URL(req.url);
-    if (!gatewayOnlyPath(req.url, url)) return null;
+    if (!gatewayOnlyPath(req.url, url) || isOriginInternalPath(url.pathname)) return null;
     const route = routeForHost(url.host, config.domain, config.instances);
     let upstream: string;
     let title: string;

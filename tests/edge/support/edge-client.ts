@@ -89,6 +89,8 @@ export class Browser {
     const cookie = this.cookieHeader(target);
     if (cookie) headers.set('cookie', cookie);
     headers.set('sec-fetch-mode', init.mode);
+    // As a browser sends it for a typed URL (navigate) or a script on the page (cors); tests override it.
+    if (!headers.has('sec-fetch-site')) headers.set('sec-fetch-site', init.mode === 'navigate' ? 'none' : 'same-origin');
     if (init.mode === 'navigate') {
       headers.set('accept', 'text/html,application/xhtml+xml');
       headers.set('sec-fetch-dest', 'document');
