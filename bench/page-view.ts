@@ -2,11 +2,14 @@
 // sync, one indexed read, server-side layout) against a bare Hono route doing one indexed select of the
 // same stored HTML on the same database. Both measured in this one run, on loopback, same load shape.
 //
-//   npx tsx bench/page-view.ts [--duration=12] [--rounds=3] [--connections=32] [--warmup=3]
-//   (duration is per target, split over interleaved rounds)
+//   npx tsx bench/page-view.ts [--duration=12] [--rounds=3] [--connections=32] [--warmup=3] [--only=origin]
+//   (duration is per target, split over interleaved rounds; --only measures one target, e.g. for a profile)
 //
-// Prints progress each second, then throughput, p50/p99 latency and the ratio origin/bare (target ≥ 0.7).
+// Prints progress each second, then throughput, p50/p99 latency, CPU per request (the server process and
+// the Postgres backends, from /proc on Linux) and the ratio origin/bare (target ≥ 0.7).
+// BENCH_CPU_PROFILE=dir writes a V8 CPU profile of the server process there.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ const DURATION_S = arg('duration', 12);
 const CONNECTIONS = arg('connections', 32);
 const WARMUP_S = arg('warmup', 3);
 const ROUNDS = Math.max(1, arg('rounds', 3));
+const ONLY = process.argv.find((a) => a.startsWith('--only='))?.split('=')[1];
 const PAGE_PATH = '/handbook/onboarding';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -72,6 +76,46 @@ interface Result {
   errors: number;
   seconds: number;
   latenciesMs: Float64Array;
+  /** CPU seconds used meanwhile by the server process and by this bench's Postgres (NaN without /proc). */
+  serverCpu: number;
+  postgresCpu: number;
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** utime + stime of one process, in seconds; NaN if unreadable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Total CPU seconds of this bench's Postgres: the postmaster started on `dataDir` and its children. */
+function postgresCpuSeconds(dataDir: string): number {
+  try {
+    const procs = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    const read = (pid: string, file: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+      } catch {
+        return ''; // gone meanwhile
+      }
+    };
+    const postmaster = procs.find((pid) => read(pid, 'comm').trim() === 'postgres' && read(pid, 'cmdline').includes(dataDir));
+    if (!postmaster) return Number.NaN;
+    let total = cpuSeconds(Number(postmaster)) || 0;
+    for (const pid of procs) {
+      const stat = read(pid, 'stat');
+      if (stat && stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === postmaster) total += cpuSeconds(Number(pid)) || 0;
+    }
+    return total;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -79,7 +123,8 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** Closed-loop load: CONNECTIONS keep-alive connections, each sending its next request on the last answer. */
-async function load(label: string, port: number, path: string, headers: () => Record<string, string>, seconds: number, quiet = false): Promise<Result> {
+async function load(label: string, port: number, path: string, headers: () => Record<string, string>, seconds: number, pids: { server: number; dataDir: string }, quiet = false): Promise<Result> {
+  const cpu0 = { server: cpuSeconds(pids.server), postgres: postgresCpuSeconds(pids.dataDir) };
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let errors = 0;
@@ -117,7 +162,27 @@ async function load(label: string, port: number, path: string, headers: () => Re
   agent.destroy();
   const elapsed = (performance.now() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
-  return { requests: latencies.length, errors, seconds: elapsed, latenciesMs: sorted };
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: elapsed,
+    latenciesMs: sorted,
+    serverCpu: cpuSeconds(pids.server) - cpu0.server,
+    postgresCpu: postgresCpuSeconds(pids.dataDir) - cpu0.postgres,
+  };
+}
+
+/** Size of one answer's body, so the report says how much each target sends. */
+function bodyBytes(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, headers: { accept: 'text/html', ...headers } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => resolve(bytes));
+    })
+      .on('error', reject)
+      .end();
+  });
 }
 
 async function main() {
@@ -154,32 +219,44 @@ async function main() {
     });
     const ports = JSON.parse(first) as { origin: number; bare: number };
 
-    const targets = {
+    const allTargets = {
       bare: { port: ports.bare, path: `/bare${PAGE_PATH}`, headers: () => ({}) },
       origin: { port: ports.origin, path: PAGE_PATH, headers: () => ({ [ASSERTION_HEADER]: token }) },
     };
+    const targets = Object.fromEntries(Object.entries(allTargets).filter(([name]) => !ONLY || name === ONLY));
+    const pids = { server: child.pid ?? 0, dataDir: join(dir, 'cluster') };
+    for (const [name, t] of Object.entries(targets)) log(`  ${name}: ${(await bodyBytes(t.port, t.path, t.headers())).toLocaleString('en')} bytes per answer`);
     log('warming up…');
-    for (const [name, t] of Object.entries(targets)) await load(name, t.port, t.path, t.headers, WARMUP_S, true);
+    for (const [name, t] of Object.entries(targets)) await load(name, t.port, t.path, t.headers, WARMUP_S, pids, true);
 
     // Interleaved rounds, so a burst of load from elsewhere on the machine hits both targets alike.
     const results: Record<string, Result> = {};
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [name, t] of Object.entries(targets)) {
         log(`round ${round}/${ROUNDS}: ${name}`);
-        const r = await load(name, t.port, t.path, t.headers, DURATION_S / ROUNDS);
+        const r = await load(name, t.port, t.path, t.headers, DURATION_S / ROUNDS, pids);
         const prev = results[name];
         results[name] = prev
-          ? { requests: prev.requests + r.requests, errors: prev.errors + r.errors, seconds: prev.seconds + r.seconds, latenciesMs: Float64Array.from([...prev.latenciesMs, ...r.latenciesMs]).sort() }
+          ? {
+              requests: prev.requests + r.requests,
+              errors: prev.errors + r.errors,
+              seconds: prev.seconds + r.seconds,
+              latenciesMs: Float64Array.from([...prev.latenciesMs, ...r.latenciesMs]).sort(),
+              serverCpu: prev.serverCpu + r.serverCpu,
+              postgresCpu: prev.postgresCpu + r.postgresCpu,
+            }
           : r;
       }
     }
     clearInterval(refresh);
 
     log('');
-    log('target   req/s     p50 ms   p99 ms   errors');
+    log('target   req/s     p50 ms   p99 ms   errors   server µs/req   postgres µs/req');
     for (const [name, r] of Object.entries(results)) {
-      log(`${name.padEnd(8)} ${Math.round(r.requests / r.seconds).toString().padStart(6)}   ${percentile(r.latenciesMs, 50).toFixed(2).padStart(6)}   ${percentile(r.latenciesMs, 99).toFixed(2).padStart(6)}   ${r.errors}`);
+      const perRequest = (seconds: number) => Math.round((seconds / Math.max(1, r.requests)) * 1e6).toString().padStart(13);
+      log(`${name.padEnd(8)} ${Math.round(r.requests / r.seconds).toString().padStart(6)}   ${percentile(r.latenciesMs, 50).toFixed(2).padStart(6)}   ${percentile(r.latenciesMs, 99).toFixed(2).padStart(6)}   ${r.errors.toString().padStart(6)}   ${perRequest(r.serverCpu)}   ${perRequest(r.postgresCpu)}`);
     }
+    if (!results.origin || !results.bare) return;
     const ratio = results.origin!.requests / results.origin!.seconds / (results.bare!.requests / results.bare!.seconds);
     log('');
     log(`ratio origin/bare throughput: ${ratio.toFixed(2)} (target ≥ 0.70) ${ratio >= 0.7 ? 'OK' : 'BELOW TARGET'}`);

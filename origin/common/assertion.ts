@@ -17,10 +17,14 @@ export function requireAssertion(options: { verify: AssertionVerifier; audience:
     if (UNAUTHENTICATED_PATHS.has(c.req.path)) return next();
     const result = await verify(c.req.header(ASSERTION_HEADER), audience);
     if (!result.ok) {
-      c.var.log.warn({ reason: result.reason, path: c.req.path }, 'assertion refused');
+      c.get('log').warn({ reason: result.reason, path: c.req.path }, 'assertion refused');
       throw new AppError('unauthenticated', 'Sign-in required: this request did not come through the platform.');
     }
-    if (result.payload.rid !== c.var.requestId) c.var.log.debug({ assertionRid: result.payload.rid }, 'assertion minted for another request id');
+    // c.get, not c.var, on every request: each c.var read copies all variables into a new object.
+    if (result.payload.rid !== c.get('requestId')) {
+      const log = c.get('log');
+      if (log.isLevelEnabled('debug')) log.debug({ assertionRid: result.payload.rid }, 'assertion minted for another request id');
+    }
     c.set('assertion', result.payload);
     await next();
   });

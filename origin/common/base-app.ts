@@ -29,7 +29,7 @@ export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   const app = new Hono<E>();
   app.use(requestId(deps.logger));
   app.use(measureRequests(deps.metrics));
-  app.use(accessLog());
+  app.use(accessLog(deps.logger));
   app.use(securityHeaders({ connectSrc: deps.connectSrc }));
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));

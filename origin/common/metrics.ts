@@ -31,19 +31,35 @@ export function createMetrics(options: { instance: string; processMetrics?: bool
   };
 }
 
+// The metrics and access-log middlewares both want the label once the response is there; computed once.
+const routeLabels = new WeakMap<Context, string>();
+
 /** The registered pattern that answered (e.g. `/api/pages/:id`), or "unmatched". */
 export function routeLabel(c: Context): string {
-  const routes = matchedRoutes(c);
-  const answered = routes[c.req.routeIndex];
-  if (answered && answered.method !== 'ALL') return answered.path;
-  return routes.find((r) => r.method !== 'ALL')?.path ?? 'unmatched';
+  let label = routeLabels.get(c);
+  if (label === undefined) {
+    const routes = matchedRoutes(c);
+    const answered = routes[c.req.routeIndex];
+    label = answered && answered.method !== 'ALL' ? answered.path : (routes.find((r) => r.method !== 'ALL')?.path ?? 'unmatched');
+    routeLabels.set(c, label);
+  }
+  return label;
 }
 
+type Labels = { method: string; route: string; status: string };
+
 export function measureRequests(metrics: Metrics) {
+  // One labels object per series, reused: the set is bounded (methods × route patterns × statuses).
+  const series = new Map<string, Labels>();
   return createMiddleware<BaseEnv>(async function measure(c, next) {
     const started = performance.now();
     await next();
-    const labels = { method: c.req.method, route: routeLabel(c), status: String(c.res.status) };
+    const method = c.req.method;
+    const route = routeLabel(c);
+    const status = c.res.status;
+    const key = `${method} ${status} ${route}`;
+    let labels = series.get(key);
+    if (!labels) series.set(key, (labels = { method, route, status: String(status) }));
     metrics.requests.inc(labels);
     metrics.latency.observe(labels, (performance.now() - started) / 1000);
   });

@@ -9,8 +9,10 @@ import { upsertUser, type UserRecord } from '../store/users.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 export interface Directory {
-  user(identity: AssertionPayload): Promise<UserRecord>;
-  settings(): Promise<InstanceSettings>;
+  /** The user's record; answered from memory (no promise) when the edge's identity is unchanged. */
+  user(identity: AssertionPayload): UserRecord | Promise<UserRecord>;
+  /** The instance settings; answered from memory (no promise) while cached. */
+  settings(): InstanceSettings | Promise<InstanceSettings>;
   /** Call after a role or settings change so the next request sees it. */
   forgetUser(sub: string): void;
   forgetSettings(): void;
@@ -19,26 +21,45 @@ export interface Directory {
 const USER_TTL_MS = 30_000;
 const SETTINGS_TTL_MS = 5_000;
 
+// Remembered per `sub` with the identity fields the row was synced from: a rename or new email at the
+// edge misses the cache and writes the row on that very request. Role and settings changes made in this
+// process drop the entry (forgetUser, forgetSettings); another process's show within the TTLs above.
+type SyncedUser = { username: string; email: string; name: string; record: UserRecord };
+
 export function createDirectory(db: InstanceDb): Directory {
-  const userCache = new TtlCache<string, { fingerprint: string; record: UserRecord }>(USER_TTL_MS);
+  const userCache = new TtlCache<string, SyncedUser>(USER_TTL_MS);
   let settingsCache: { value: InstanceSettings; expires: number } | undefined;
+  // A change (forget*) while a read is in flight must not let that read's older answer be cached.
+  let userGeneration = 0;
+  let settingsGeneration = 0;
+  const syncUser = async (identity: AssertionPayload) => {
+    const before = userGeneration;
+    const record = await upsertUser(db, identity);
+    if (userGeneration === before) userCache.set(identity.sub, { username: identity.username, email: identity.email, name: identity.name, record });
+    return record;
+  };
+  const loadSettings = async () => {
+    const before = settingsGeneration;
+    const value = await readSettings(db);
+    if (settingsGeneration === before) settingsCache = { value, expires: Date.now() + SETTINGS_TTL_MS };
+    return value;
+  };
   return {
-    async user(identity) {
-      const fingerprint = JSON.stringify([identity.username, identity.email, identity.name]);
+    user(identity) {
       const cached = userCache.get(identity.sub);
-      if (cached && cached.fingerprint === fingerprint) return cached.record;
-      const record = await upsertUser(db, identity);
-      userCache.set(identity.sub, { fingerprint, record });
-      return record;
+      if (cached && cached.username === identity.username && cached.email === identity.email && cached.name === identity.name) return cached.record;
+      return syncUser(identity);
     },
-    async settings() {
+    settings() {
       if (settingsCache && settingsCache.expires > Date.now()) return settingsCache.value;
-      const value = await readSettings(db);
-      settingsCache = { value, expires: Date.now() + SETTINGS_TTL_MS };
-      return value;
+      return loadSettings();
     },
-    forgetUser: (sub) => userCache.delete(sub),
+    forgetUser: (sub) => {
+      userGeneration++;
+      userCache.delete(sub);
+    },
     forgetSettings: () => {
+      settingsGeneration++;
       settingsCache = undefined;
     },
   };
@@ -46,8 +67,11 @@ export function createDirectory(db: InstanceDb): Directory {
 
 export function identify(directory: Directory) {
   return createMiddleware<InstanceEnv>(async function identifyUser(c, next) {
-    const assertion = c.var.assertion;
-    const [user, settings] = await Promise.all([directory.user(assertion), directory.settings()]);
+    const assertion = c.get('assertion');
+    let user = directory.user(assertion);
+    let settings = directory.settings();
+    // Usually both come from memory: no promise, no await.
+    if (user instanceof Promise || settings instanceof Promise) [user, settings] = await Promise.all([user, settings]);
     c.set('user', user);
     c.set('settings', settings);
     c.set('role', effectiveRole({ assigned: user.role, instanceDefault: settings.defaultRole, platformRoles: assertion.roles }));

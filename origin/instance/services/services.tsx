@@ -10,6 +10,7 @@ import { branchFor, buildTree, type TreeNode } from '../policy/tree.ts';
 import { PageTree } from '../views/tree.tsx';
 import { TtlCache } from './ttl-cache.ts';
 import { listLivePages } from '../store/pages.ts';
+import { readBacklinks, readPage, type PageView } from '../store/page-view.ts';
 import { createWiki, type Wiki } from './wiki.ts';
 import { createWikiMetrics } from './wiki-metrics.ts';
 
@@ -27,8 +28,13 @@ export interface InstanceServices {
   wiki: Wiki;
   /** The page tree for the sidebar, cached until the next change. */
   tree(): Promise<TreeNode[]>;
-  /** The sidebar's rendered HTML for one page, cached like the tree (it is the same for every reader). */
-  sidebarHtml(path: string): Promise<string>;
+  /** The sidebar's rendered HTML (UTF-8) for one page, cached like the tree (it is the same for every reader). */
+  sidebar(path: string): Buffer | Promise<Buffer>;
+  /**
+   * A live page as the browser view shows it: the page row is read on every call (content is never
+   * stale); its backlinks are cached like the tree, dropped on every change in this process.
+   */
+  pageView(path: string): Promise<PageView | undefined>;
   assets: StaticAssets;
 }
 
@@ -36,37 +42,57 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceServices {
   const wikiMetrics = createWikiMetrics(metrics.registry, deps.database.db);
-  // One process serves one instance, so dropping the cache on each change keeps it exact; the TTL covers
-  // changes made by another process (a second replica, an ops script).
+  // One process serves one instance, so dropping the caches on each change keeps them exact; the TTL covers
+  // changes made by another process (a second replica, an ops script). `generation` counts changes: a
+  // value read before a change is not stored after it (a view racing a save must not cache the old state).
   let tree: { nodes: Promise<TreeNode[]>; expires: number } | undefined;
   const TREE_TTL_MS = 10_000;
-  const sidebars = new TtlCache<string, string>(TREE_TTL_MS, 2_000);
+  const sidebars = new TtlCache<string, Buffer>(TREE_TTL_MS, 2_000);
+  const backlinks = new TtlCache<number, PageView['backlinks']>(TREE_TTL_MS, 10_000);
+  let generation = 0;
   const forgetTree = () => {
+    generation++;
     tree = undefined;
     sidebars.clear();
+    backlinks.clear();
+  };
+  const sql = deps.database.sql;
+  const treeNodes = () => {
+    if (!tree || tree.expires < Date.now()) {
+      const nodes = listLivePages(deps.database.db).then((rows) => buildTree(rows));
+      tree = { nodes, expires: Date.now() + TREE_TTL_MS };
+      nodes.catch(() => (tree = undefined));
+    }
+    return tree.nodes;
+  };
+  const renderSidebar = async (path: string) => {
+    const before = generation;
+    const html = Buffer.from(String(await (<PageTree nodes={branchFor(await treeNodes(), path)} current={path} />)));
+    if (generation === before) sidebars.set(path, html);
+    return html;
   };
   return {
-    async sidebarHtml(path) {
-      const cached = sidebars.get(path);
-      if (cached !== undefined) return cached;
-      const html = String(await (<PageTree nodes={branchFor(await this.tree(), path)} current={path} />));
-      sidebars.set(path, html);
-      return html;
+    sidebar(path) {
+      return sidebars.get(path) ?? renderSidebar(path);
     },
-    tree() {
-      if (!tree || tree.expires < Date.now()) {
-        const nodes = listLivePages(deps.database.db).then((rows) => buildTree(rows));
-        tree = { nodes, expires: Date.now() + TREE_TTL_MS };
-        nodes.catch(() => (tree = undefined));
+    async pageView(path) {
+      const before = generation;
+      const page = await readPage(sql, path);
+      if (!page) return undefined;
+      let links = backlinks.get(page.id);
+      if (!links) {
+        links = await readBacklinks(sql, page.id);
+        if (generation === before) backlinks.set(page.id, links);
       }
-      return tree.nodes;
+      return { ...page, backlinks: links };
     },
+    tree: treeNodes,
     instanceId: deps.instanceId,
     publicUrlPattern: deps.publicUrlPattern,
     uploads: deps.media !== undefined,
     storageUsage: deps.media?.usage,
     db: deps.database.db,
-    sql: deps.database.sql,
+    sql,
     directory: createDirectory(deps.database.db),
     wiki: createWiki(deps.database.db, { onSave: wikiMetrics.onSave, onChange: forgetTree }),
     assets: loadStaticAssets('/_static', {

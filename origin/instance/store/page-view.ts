@@ -1,5 +1,6 @@
 // The hot path: everything a page view shows, in one indexed read (page + author + backlinks). Written
-// with postgres.js directly so the statement is prepared once per connection.
+// with postgres.js directly so the statement is prepared once per connection. The browser view reads the
+// page and its backlinks separately (readPage, readBacklinks) so it can keep backlinks in memory.
 import type { Sql } from 'postgres';
 import type { TocEntry } from '../schema.ts';
 
@@ -28,4 +29,24 @@ export async function readPageView(sql: Sql, path: string): Promise<PageView | u
     from pages p left join users u on u.id = p.updated_by
     where p.path = ${path} and p.deleted_at is null`;
   return rows[0];
+}
+
+export type PageCore = Omit<PageView, 'backlinks'>;
+export type Backlink = PageView['backlinks'][number];
+
+/** The page and its last author, without backlinks: one row by the unique path index. */
+export async function readPage(sql: Sql, path: string): Promise<PageCore | undefined> {
+  const rows = await sql<PageCore[]>`
+    select p.id, p.path, p.title, p.html, p.toc, p.revision, p.updated_at as "updatedAt", u.name as "updatedByName"
+    from pages p left join users u on u.id = p.updated_by
+    where p.path = ${path} and p.deleted_at is null`;
+  return rows[0];
+}
+
+/** Live pages linking to a page, in the order readPageView gives them. */
+export async function readBacklinks(sql: Sql, pageId: number): Promise<Backlink[]> {
+  return sql<Backlink[]>`
+    select distinct s.path, s.title from links l join pages s on s.id = l.source_id and s.deleted_at is null
+    where l.target_id = ${pageId} and l.source_id <> ${pageId}
+    order by s.title, s.path`;
 }

@@ -20,16 +20,18 @@ export interface UiContext {
 }
 
 export function uiContext(c: Context<InstanceEnv>, app: { instanceId: string; publicUrlPattern: string; assets: StaticAssets; uploads: boolean }): UiContext {
-  const role = c.var.role;
+  // c.get, not c.var: every c.var read copies all the request's variables into a new object.
+  const role = c.get('role');
+  const user = c.get('user');
   return {
     instanceId: app.instanceId,
-    instanceTitle: c.var.settings?.title || app.instanceId,
-    userName: c.var.user?.name || c.var.user?.username || 'someone',
+    instanceTitle: c.get('settings')?.title || app.instanceId,
+    userName: user?.name || user?.username || 'someone',
     role,
     canWrite: role ? can(role, 'write') : false,
     canAdmin: role ? can(role, 'manage_settings') : false,
     portalUrl: publicUrl(app.publicUrlPattern, 'app'),
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     asset: (name) => app.assets.url(name),
     uploads: app.uploads && role ? can(role, 'write') : false,
   };
