@@ -1,5 +1,6 @@
 // Issue 5 end to end, in Chromium through the edge: upload an image from the editor straight to storage,
 // see it rendered in the page, download it.
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type Browser } from '../support/browser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -76,4 +77,79 @@ describe('media in Chromium, through the edge', () => {
       await admin.close();
     }
   });
+
+  it('refuses, in the real edge, a signature for an instance the plan does not open, one for a reader, and another instance\'s key', async () => {
+    const { urls } = env.platform.info;
+    const signIn = async (b: Browser, url: string, username: string) => {
+      const page = await b.context.newPage();
+      await page.goto(url);
+      await page.locator('input[name="username"]').fill(username);
+      await page.locator('input[name="password"]').fill(username);
+      await Promise.all([page.waitForURL(`${url}**`), page.locator('form button[type="submit"]').first().click()]);
+      return page;
+    };
+    const askToSign = (page: import('playwright-core').Page) =>
+      page.evaluate(async () => {
+        const res = await fetch('/_media/uploads', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ filename: 'x.png', contentType: 'image/png', size: 10 }),
+        });
+        return { status: res.status, body: (await res.json()) as { key?: string; error?: { code: string } } };
+      });
+
+    const pro = await openBrowser();
+    const starter = await openBrowser();
+    const admin = await openBrowser();
+    try {
+      // PRO on instance1 gets a key; the same person on instance2's host cannot read it back.
+      const proOn1 = await signIn(pro, `${urls.instance1}/`, 'pro');
+      const signed = await askToSign(proOn1);
+      expect(signed.status).toBe(201);
+      const proOn2 = await pro.context.newPage();
+      await proOn2.goto(`${urls.instance2}/`);
+      const crossInstance = await proOn2.evaluate(async (key) => (await fetch(`/_media/${key}`)).status, signed.body.key!);
+      expect(crossInstance).toBe(404);
+
+      // STARTER has no plan for instance2: the edge refuses before anything is signed.
+      const starterOn1 = await signIn(starter, `${urls.instance1}/`, 'starter');
+      const onInstance2 = await starter.context.newPage();
+      const denied = await onInstance2.goto(`${urls.instance2}/`);
+      expect(denied?.status()).toBe(403);
+      // The same session, sent by a script straight to the edge on instance2's host.
+      const cookie = (await starter.context.cookies(urls.instance2!)).map((c) => `${c.name}=${c.value}`).join('; ');
+      const plan = await edgeRequest(env.ports.edge, new URL(urls.instance2!).host, '/_media/uploads', {
+        method: 'POST',
+        headers: { cookie, origin: urls.instance2!, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ filename: 'x.png', contentType: 'image/png', size: 10 }),
+      });
+      expect(plan.status).toBe(403);
+      expect(JSON.parse(plan.body).error.code).toBe('plan_required');
+
+      // A reader of instance1 (set by the admin) gets 403 for a signature.
+      const adminPage = await signIn(admin, `${urls.instance1}/_people`, 'admin');
+      await adminPage.locator('select[aria-label="Role of Sam Starter"]').selectOption('reader');
+      await Promise.all([adminPage.waitForLoadState('load'), adminPage.locator('tr', { hasText: 'Sam Starter' }).locator('button[type="submit"]').click()]);
+      await starterOn1.reload();
+      const reader = await askToSign(starterOn1);
+      expect(reader.status).toBe(403);
+      expect(reader.body.error?.code).toBe('forbidden');
+    } finally {
+      await Promise.all([pro.close(), starter.close(), admin.close()]);
+    }
+  });
 });
+
+/** A request to the edge on 127.0.0.1 with a given Host (Node cannot resolve *.localhost names). */
+function edgeRequest(port: number, host: string, path: string, init: { method: string; headers: Record<string, string>; body?: string }) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: init.method, headers: { ...init.headers, host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
