@@ -1,39 +1,26 @@
 // Issue 5 end to end, in Chromium through the edge: upload an image from the editor straight to storage,
 // see it rendered in the page, download it.
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openBrowser, type Browser } from '../support/browser.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { fillSignInForm, signInAt, usePlatformAndBrowser } from '../support/e2e.ts';
 
 // A real 1×1 PNG, so the browser can decode and lay it out.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-let env: TestPlatform;
-let browser: Browser;
-
-beforeAll(async () => {
-  env = await startTestPlatform();
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
+const ctx = usePlatformAndBrowser();
 
 describe('media in Chromium, through the edge', () => {
   it('uploads an image from the editor straight to storage, renders it, downloads it, and counts it in the admin storage usage', async () => {
-    const base = env.platform.info.urls.instance1!;
-    const page = await browser.context.newPage();
+    const base = ctx.env.platform.info.urls.instance1!;
+    const page = await ctx.browser.context.newPage();
     const storagePuts: string[] = [];
     page.on('request', (req) => {
       if (req.method() === 'PUT') storagePuts.push(new URL(req.url()).origin);
     });
 
     await page.goto(`${base}/_new`);
-    await page.locator('input[name="username"]').fill('pro');
-    await page.locator('input[name="password"]').fill('pro');
-    await Promise.all([page.waitForURL(`${base}/**`), page.locator('form button[type="submit"]').first().click()]);
+    await Promise.all([page.waitForURL(`${base}/**`), fillSignInForm(page, 'pro')]);
 
     await page.locator('input[name="title"]').fill('Architecture');
     await page.locator('textarea[name="content"]').fill('The diagram:\n\n');
@@ -41,7 +28,7 @@ describe('media in Chromium, through the edge', () => {
     await expect.poll(() => page.locator('textarea[name="content"]').inputValue(), { timeout: 15_000 }).toMatch(/!\[[^\]]*\]\(\/_media\/tenants\/instance1\/uploads\/[^)]+\)/);
 
     // The bytes went to the storage endpoint, not to the edge or an origin.
-    expect(storagePuts).toEqual([new URL(env.platform.info.s3.endpoint).origin]);
+    expect(storagePuts).toEqual([new URL(ctx.env.platform.info.s3.endpoint).origin]);
 
     await Promise.all([page.waitForURL(`${base}/architecture`), page.locator('[data-testid="save"]').click()]);
     const image = page.locator('[data-testid="page-content"] img');
@@ -68,24 +55,19 @@ describe('media in Chromium, through the edge', () => {
     try {
       const page = await admin.context.newPage();
       await page.goto(`${base}/_settings`);
-      await page.locator('input[name="username"]').fill('admin');
-      await page.locator('input[name="password"]').fill('admin');
-      await Promise.all([page.waitForURL(`${base}/_settings`), page.locator('form button[type="submit"]').first().click()]);
+      await Promise.all([page.waitForURL(`${base}/_settings`), fillSignInForm(page, 'admin')]);
       const usage = page.locator('[data-testid="storage-usage"]');
-      expect(await usage.textContent()).toMatch(new RegExp(`1 file, ${PNG.length} B of 5\\.0 GB used`));
+      expect(await usage.textContent()).toMatch(new RegExp(`1 file, ${PNG.length} bytes of 5 GB used`));
     } finally {
       await admin.close();
     }
   });
 
   it('refuses, in the real edge, a signature for an instance the plan does not open, one for a reader, and another instance\'s key', async () => {
-    const { urls } = env.platform.info;
+    const { urls } = ctx.env.platform.info;
     const signIn = async (b: Browser, url: string, username: string) => {
       const page = await b.context.newPage();
-      await page.goto(url);
-      await page.locator('input[name="username"]').fill(username);
-      await page.locator('input[name="password"]').fill(username);
-      await Promise.all([page.waitForURL(`${url}**`), page.locator('form button[type="submit"]').first().click()]);
+      await signInAt(page, url, username);
       return page;
     };
     const askToSign = (page: import('playwright-core').Page) =>
@@ -118,7 +100,7 @@ describe('media in Chromium, through the edge', () => {
       expect(denied?.status()).toBe(403);
       // The same session, sent by a script straight to the edge on instance2's host.
       const cookie = (await starter.context.cookies(urls.instance2!)).map((c) => `${c.name}=${c.value}`).join('; ');
-      const plan = await edgeRequest(env.ports.edge, new URL(urls.instance2!).host, '/_media/uploads', {
+      const plan = await edgeRequest(ctx.env.ports.edge, new URL(urls.instance2!).host, '/_media/uploads', {
         method: 'POST',
         headers: { cookie, origin: urls.instance2!, 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ filename: 'x.png', contentType: 'image/png', size: 10 }),

@@ -1,35 +1,21 @@
 // Issue 3 end to end: one sign-in for every subdomain, and one logout that ends it everywhere.
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type Browser } from '../support/browser.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { fillSignInForm, usePlatformAndBrowser } from '../support/e2e.ts';
 
-let env: TestPlatform;
-let browser: Browser;
-
-beforeAll(async () => {
-  env = await startTestPlatform();
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
+const ctx = usePlatformAndBrowser();
 
 const onLoginForm = async (page: Page) =>
-  new URL(page.url()).hostname === `sso.${env.platform.info.domain}` && (await page.locator('input[name="password"]').count()) > 0;
+  new URL(page.url()).hostname === `sso.${ctx.env.platform.info.domain}` && (await page.locator('input[name="password"]').count()) > 0;
 
 describe('single sign-on across subdomains in Chromium', () => {
   it('signs in once on the portal, opens instance1 without signing in again, and a logout on instance1 signs out of the portal too', async () => {
-    const { urls } = env.platform.info;
-    const page = await browser.context.newPage();
+    const { urls } = ctx.env.platform.info;
+    const page = await ctx.browser.context.newPage();
 
     await page.goto(`${urls.app}/`);
     expect(await onLoginForm(page)).toBe(true);
-    await page.locator('input[name="username"]').fill('pro');
-    await page.locator('input[name="password"]').fill('pro');
-    await Promise.all([page.waitForURL(`${urls.app}/**`), page.locator('form button[type="submit"]').first().click()]);
+    await Promise.all([page.waitForURL(`${urls.app}/**`), fillSignInForm(page, 'pro')]);
     await expect.poll(() => page.textContent('body')).toContain('Pat Pro');
 
     // The session cookie lives on the parent domain: instance1 and instance2 open straight away.

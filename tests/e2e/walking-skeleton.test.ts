@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrowser, type Browser } from '../support/browser.ts';
+import { fillSignInForm } from '../support/e2e.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let env: TestPlatform;
@@ -17,9 +18,7 @@ afterAll(async () => {
 });
 
 async function signIn(page: Page, username: string) {
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(username);
-  await Promise.all([page.waitForLoadState('load'), page.locator('form button[type="submit"], form input[type="submit"]').first().click()]);
+  await Promise.all([page.waitForLoadState('load'), fillSignInForm(page, username)]);
 }
 
 describe('walking skeleton in Chromium', () => {

@@ -1,20 +1,8 @@
 // Issue 4 end to end, through the edge in Chromium: write a page, edit it, compare, restore, find it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, type Browser } from '../support/browser.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { fillSignInForm, usePlatformAndBrowser } from '../support/e2e.ts';
 
-let env: TestPlatform;
-let browser: Browser;
-
-beforeAll(async () => {
-  env = await startTestPlatform();
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
+const ctx = usePlatformAndBrowser();
 
 const FIRST = [
   '# Release checklist',
@@ -33,13 +21,11 @@ const FIRST = [
 
 describe('the wiki in Chromium, through the edge', () => {
   it('creates a page with a table and code, edits it, shows the diff, restores the first revision and finds it by search', async () => {
-    const base = env.platform.info.urls.instance1!;
-    const page = await browser.context.newPage();
+    const base = ctx.env.platform.info.urls.instance1!;
+    const page = await ctx.browser.context.newPage();
 
     await page.goto(`${base}/`);
-    await page.locator('input[name="username"]').fill('pro');
-    await page.locator('input[name="password"]').fill('pro');
-    await Promise.all([page.waitForURL(`${base}/**`), page.locator('form button[type="submit"]').first().click()]);
+    await Promise.all([page.waitForURL(`${base}/**`), fillSignInForm(page, 'pro')]);
 
     // Create.
     await page.locator('[data-testid="new-page"]').click();

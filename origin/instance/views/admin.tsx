@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // People (everyone sees who is here; admins change roles) and instance settings (admins only).
+import { formatBytes } from '#shared/media-policy';
 import type { StorageUsage } from '../deps.ts';
 import { ROLES } from '../policy/roles.ts';
 import type { InstanceSettings } from '../store/settings.ts';
@@ -84,15 +85,4 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
       )}
     </Layout>
   );
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
