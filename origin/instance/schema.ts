@@ -78,6 +78,11 @@ export const pages = pgTable(
     revision: integer('revision').notNull().default(1),
     createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
     updatedBy: integer('updated_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The name of `updated_by`, copied so a page view is a read of one row of one table. Kept by triggers
+     * (migration 0002): set from users on every write of updated_by, rewritten when a user is renamed.
+     */
+    updatedByName: text('updated_by_name'),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     deletedBy: integer('deleted_by').references(() => users.id, { onDelete: 'set null' }),
     ...timestamps,
@@ -87,6 +92,8 @@ export const pages = pgTable(
     uniqueIndex('pages_live_path_unique').on(t.path).where(sql`${t.deletedAt} is null`),
     index('pages_search_idx').using('gin', t.search),
     index('pages_lower_title_idx').on(sql`lower(${t.title}) text_pattern_ops`),
+    // A user's rename rewrites updated_by_name on the pages they last edited.
+    index('pages_updated_by_idx').on(t.updatedBy),
   ],
 );
 

@@ -1,4 +1,5 @@
-// The hot path: everything a page view shows, in one indexed read (page + author + backlinks). Written
+// The hot path: everything a page view shows, in one indexed read (page + backlinks; the last author's
+// name is stored on the page, kept by triggers, see migration 0002). Written
 // with postgres.js directly so the statement is prepared once per connection. The browser view reads the
 // page and its backlinks separately (readPage, readBacklinks) so it can keep backlinks in memory.
 import type { Sql } from 'postgres';
@@ -18,7 +19,7 @@ export type PageView = {
 
 export async function readPageView(sql: Sql, path: string): Promise<PageView | undefined> {
   const rows = await sql<PageView[]>`
-    select p.id, p.path, p.title, p.html, p.toc, p.revision, p.updated_at as "updatedAt", u.name as "updatedByName",
+    select p.id, p.path, p.title, p.html, p.toc, p.revision, p.updated_at as "updatedAt", p.updated_by_name as "updatedByName",
       coalesce((
         select json_agg(json_build_object('path', b.path, 'title', b.title) order by b.title, b.path)
         from (
@@ -26,7 +27,7 @@ export async function readPageView(sql: Sql, path: string): Promise<PageView | u
           where l.target_id = p.id and l.source_id <> p.id
         ) b
       ), '[]'::json) as backlinks
-    from pages p left join users u on u.id = p.updated_by
+    from pages p
     where p.path = ${path} and p.deleted_at is null`;
   return rows[0];
 }
@@ -34,12 +35,15 @@ export async function readPageView(sql: Sql, path: string): Promise<PageView | u
 export type PageCore = Omit<PageView, 'backlinks'>;
 export type Backlink = PageView['backlinks'][number];
 
-/** The page and its last author, without backlinks: one row by the unique path index. */
+/**
+ * The page and its last author's name, without backlinks: one row of one table by the unique path index,
+ * the same shape of read as a bare select of the HTML (the name is stored on the page, see migration 0002).
+ */
 export async function readPage(sql: Sql, path: string): Promise<PageCore | undefined> {
   const rows = await sql<PageCore[]>`
-    select p.id, p.path, p.title, p.html, p.toc, p.revision, p.updated_at as "updatedAt", u.name as "updatedByName"
-    from pages p left join users u on u.id = p.updated_by
-    where p.path = ${path} and p.deleted_at is null`;
+    select id, path, title, html, toc, revision, updated_at as "updatedAt", updated_by_name as "updatedByName"
+    from pages
+    where path = ${path} and deleted_at is null`;
   return rows[0];
 }
 
