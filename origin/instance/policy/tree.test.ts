@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { branchFor, buildTree } from './tree.ts';
+import { branchFor, buildTree, countPages } from './tree.ts';
 
 describe('page tree', () => {
   it('nests pages under their parents in path order, leaving the home page out', () => {
@@ -15,10 +15,23 @@ describe('page tree', () => {
     ]);
   });
 
-  it('hangs an orphan under its nearest existing ancestor', () => {
-    const tree = buildTree([{ path: '/a', title: 'A' }, { path: '/a/b/c', title: 'C' }, { path: '/x/y', title: 'Y' }]);
-    expect(tree[0]?.children.map((n) => n.path)).toEqual(['/a/b/c']);
-    expect(tree[1]?.path).toBe('/x/y');
+  it('files a page whose parent does not exist in folders named after the missing segments', () => {
+    const tree = buildTree([{ path: '/a', title: 'A' }, { path: '/a/b/c', title: 'C' }, { path: '/x/y', title: 'Y' }, { path: '/x/z', title: 'Z' }]);
+    expect(tree).toEqual([
+      { path: '/a', title: 'A', children: [{ path: '/a/b', title: 'b', folder: true, children: [{ path: '/a/b/c', title: 'C', children: [] }] }] },
+      { path: '/x', title: 'x', folder: true, children: [{ path: '/x/y', title: 'Y', children: [] }, { path: '/x/z', title: 'Z', children: [] }] },
+    ]);
+    expect(countPages(tree)).toBe(4);
+  });
+
+  it('names a folder by its decoded segment, and keeps a malformed one as written', () => {
+    const tree = buildTree([{ path: '/caf%C3%A9/menu', title: 'Menu' }, { path: '/%E0%A4%A/x', title: 'X' }]);
+    expect(tree.map((n) => n.title).sort()).toEqual(['%E0%A4%A', 'café']);
+  });
+
+  it('keeps a folder marked in the branch shown for a page inside it', () => {
+    const tree = buildTree([{ path: '/x/y', title: 'Y' }, { path: '/q', title: 'Q' }]);
+    expect(branchFor(tree, '/x/y')[1]).toEqual({ path: '/x', title: 'x', folder: true, children: [{ path: '/x/y', title: 'Y', children: [] }] });
   });
 
   it('shows the top level and only the branch leading to the open page', () => {

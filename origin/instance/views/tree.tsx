@@ -22,7 +22,11 @@ function Branch(props: { node: TreeNode; current?: string }) {
   const { node, current } = props;
   return (
     <li>
-      <a href={pageUrl(node.path)} class={current === node.path ? 'current' : undefined}>{node.title}</a>
+      {node.folder ? (
+        <a href={pageUrl(node.path)} class="folder" title={`${node.path} has no page of its own yet`}>{node.title}</a>
+      ) : (
+        <a href={pageUrl(node.path)} class={current === node.path ? 'current' : undefined}>{node.title}</a>
+      )}
       {node.children.length > 0 && (
         <ul>
           {node.children.map((child) => (
