@@ -15,7 +15,7 @@ import { freshSessionIdentity } from './authenticate.ts';
 import type { AppDeps } from './edge-context.ts';
 import { instanceUnavailablePage } from './error-pages.ts';
 import { originFailure } from './gateway.ts';
-import { routeForHost, siblingOrigin } from './host-router.ts';
+import { routeForHost, siblingOrigin, type Route } from './host-router.ts';
 import { log } from './logger.ts';
 import { proxy } from './proxy.ts';
 import { finishResponse, logRequest, requestIdFor } from './request-context.ts';
@@ -24,6 +24,8 @@ import type { HeaderProfile } from './security-headers.ts';
 
 const UNDERSCORE = 0x5f;
 const PERCENT = 0x25;
+/** Distinct Host values remembered per config; the cache starts over beyond this (hosts come from clients). */
+const ROUTE_CACHE_SIZE = 256;
 
 /**
  * False for every path the Hono app could route elsewhere than the gateway: /_auth, /_edge, /_media
@@ -45,11 +47,26 @@ export function hotPath(deps: AppDeps): HotPath {
   // Per instance, computed once: the gateway strips trailing slashes from instance origins per request.
   const upstreams = new Map([...config.instances.values()].map((i) => [i.id, i.origin.replace(/\/+$/, '')]));
 
+  // routeForHost is pure in (host, config): remembered per Host value instead of re-deriving the
+  // lower-cased name, suffix and label on every request.
+  const routes = new Map<string, Route>();
+  const routeFor = (host: string): Route => {
+    let route = routes.get(host);
+    if (!route) {
+      route = routeForHost(host, config.domain, config.instances);
+      if (routes.size >= ROUTE_CACHE_SIZE) routes.clear();
+      routes.set(host, route);
+    }
+    return route;
+  };
+
   return async function serveHot(req) {
     const started = Date.now();
-    const url = new URL(req.url);
-    if (!gatewayOnlyPath(req.url, url) || isOriginInternalPath(url.pathname)) return null;
-    const route = routeForHost(url.host, config.domain, config.instances);
+    const rawUrl = req.url;
+    const url = new URL(rawUrl);
+    if (!gatewayOnlyPath(rawUrl, url) || isOriginInternalPath(url.pathname)) return null;
+    const host = url.host;
+    const route = routeFor(host);
     let upstream: string;
     let title: string;
     let audience: string;
@@ -87,7 +104,7 @@ export function hotPath(deps: AppDeps): HotPath {
     const result = await proxy(req, url, {
       upstream,
       timeoutMs: config.originTimeoutMs,
-      host: url.host,
+      host,
       proto: https ? 'https' : 'http',
       clientIp: req.headers.get('cf-connecting-ip'),
       requestId: rid,

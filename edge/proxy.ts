@@ -1,6 +1,6 @@
 // Forwards a request to an origin and streams both bodies: the request body is handed to fetch as a
 // stream and the response body is returned unread, so a 100 MB upload or download is never buffered.
-import { downstreamHeaders, upstreamHeaders, type UpstreamHeaderOptions } from './upstream-headers.ts';
+import { dropEdgeSetCookies, upstreamHeaders, type UpstreamHeaderOptions } from './upstream-headers.ts';
 
 export type ProxyFailure = 'unreachable' | 'timeout';
 export type ProxyResult =
@@ -44,9 +44,8 @@ export async function proxy(req: Request, url: URL, o: ProxyOptions): Promise<Pr
   const originMs = Date.now() - started;
   // A WebSocket upgrade is handed back as is: the 101 carries the socket pair.
   if (res.status === 101 || res.webSocket) return { ok: true, response: res, originMs };
-  return {
-    ok: true,
-    response: new Response(res.body, { status: res.status, statusText: res.statusText, headers: downstreamHeaders(res.headers) }),
-    originMs,
-  };
+  // Re-wrapped once so the headers are mutable (the Response copies them); then filtered in place.
+  const response = new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  dropEdgeSetCookies(response.headers);
+  return { ok: true, response, originMs };
 }
