@@ -1,8 +1,9 @@
 // Reads the Worker's environment once per isolate into a typed config, or a readable list of what is wrong.
 import { z } from 'zod';
+import { jsonVariable, PlanMatrixSchema } from '#shared/config-schema';
 import { formatIssues } from '#shared/format-issues';
 import { InstanceRegistrySchema, type InstanceEntry } from '#shared/instance-registry';
-import { DEFAULT_PLAN_MATRIX, PLANS, type PlanMatrix } from '#shared/plan-matrix';
+import { DEFAULT_PLAN_MATRIX, type PlanMatrix } from '#shared/plan-matrix';
 import type { Env } from './env.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -44,28 +45,10 @@ const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-/** A variable holding JSON: parse errors become one readable issue on that variable. */
-function json<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
 
 /** Empty strings mean "not set", so wrangler.toml can declare every variable with an empty default. */
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
 
-const PlanMatrixSchema = z.object(Object.fromEntries(PLANS.map((p) => [p, z.array(z.string()).max(100)])) as Record<
-  (typeof PLANS)[number],
-  z.ZodArray<z.ZodString>
->);
 
 const AssertionJwkSchema = z
   .object({
@@ -80,22 +63,22 @@ const AssertionJwkSchema = z
 
 const EnvSchema = z.object({
   DOMAIN: z.string().regex(DOMAIN_PATTERN, 'must be a lowercase domain like wikiplatform.app'),
-  INSTANCES: json(InstanceRegistrySchema),
+  INSTANCES: jsonVariable(InstanceRegistrySchema),
   PORTAL_ORIGIN: httpUrl,
   IDP_ORIGIN: httpUrl,
   OIDC_ISSUER: httpUrl,
   OIDC_INTERNAL_URL: httpUrl,
   OIDC_CLIENT_ID: z.string().min(1),
   OIDC_CLIENT_SECRET: z.string().min(1),
-  PLAN_MATRIX: z.preprocess(unsetIfEmpty, json(PlanMatrixSchema).optional()),
+  PLAN_MATRIX: z.preprocess(unsetIfEmpty, jsonVariable(PlanMatrixSchema).optional()),
   SECURE_COOKIES: z.preprocess(unsetIfEmpty, z.enum(['auto', 'true', 'false']).default('auto')),
   LOG_LEVEL: z.preprocess(unsetIfEmpty, z.enum(['debug', 'info', 'warn', 'error']).default('info')),
   ORIGIN_TIMEOUT_MS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(100).max(600_000).default(30_000)),
   PORTAL_PUBLIC_PATHS: z.preprocess(
     unsetIfEmpty,
-    json(z.array(z.string().startsWith('/')).max(50)).default(DEFAULT_PORTAL_PUBLIC_PATHS),
+    jsonVariable(z.array(z.string().startsWith('/')).max(50)).default(DEFAULT_PORTAL_PUBLIC_PATHS),
   ),
-  EDGE_ASSERTION_PRIVATE_JWK: json(AssertionJwkSchema),
+  EDGE_ASSERTION_PRIVATE_JWK: jsonVariable(AssertionJwkSchema),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters of random data'),
 });
 

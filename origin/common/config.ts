@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { JSONWebKeySet } from 'jose';
 import { z } from 'zod';
+import { jsonVariable, PlanMatrixSchema } from '#shared/config-schema';
 import { formatIssues } from '#shared/format-issues';
 import { isValidInstanceId } from '#shared/instance-id';
 import { InstanceRegistrySchema, type InstanceRegistry } from '#shared/instance-registry';
@@ -34,20 +35,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** A string variable holding JSON, parsed then checked against `schema`. */
-function jsonOf<T extends z.ZodType>(schema: T) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
 
 // Only public keys belong on an origin: a key with a private part ("d") means someone pasted the wrong file.
 const PublicJwkSchema = z
@@ -55,11 +42,6 @@ const PublicJwkSchema = z
   .refine((jwk) => !('d' in jwk), 'contains a private key; origins must only hold the edge PUBLIC keys');
 const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).min(1, 'needs at least one key') });
 
-const PlanMatrixSchema = z.object({
-  STARTER: z.array(z.string()),
-  PRO: z.array(z.string()),
-  ENTERPRISE: z.array(z.string()),
-});
 
 const EnvSchema = z.object({
   ORIGIN_ROLE: z.enum(['instance', 'portal']),
@@ -67,11 +49,11 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  EDGE_ASSERTION_JWKS: jsonOf(JwksSchema).optional(),
+  EDGE_ASSERTION_JWKS: jsonVariable(JwksSchema).optional(),
   EDGE_ASSERTION_JWKS_FILE: z.string().min(1).optional(),
   PUBLIC_URL_PATTERN: z.string().includes('{host}', { message: 'must contain "{host}", e.g. https://{host}.wikiplatform.app' }),
-  INSTANCES: jsonOf(InstanceRegistrySchema).optional(),
-  PLAN_MATRIX: jsonOf(PlanMatrixSchema).optional(),
+  INSTANCES: jsonVariable(InstanceRegistrySchema).optional(),
+  PLAN_MATRIX: jsonVariable(PlanMatrixSchema).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
 });
 
@@ -114,7 +96,7 @@ function readJwksFile(path: string, problems: string[]): z.infer<typeof JwksSche
     problems.push(`  - EDGE_ASSERTION_JWKS_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     return undefined;
   }
-  const parsed = jsonOf(JwksSchema).safeParse(text);
+  const parsed = jsonVariable(JwksSchema).safeParse(text);
   if (!parsed.success) {
     problems.push(formatIssues(`EDGE_ASSERTION_JWKS_FILE (${path})`, parsed.error.issues).split('\n').slice(1).join('\n'));
     return undefined;

@@ -11,6 +11,7 @@
 //                                (or many smaller ones) in flight at once; confirming frees the allowance.
 //   MEDIA_SWEEP_INTERVAL_MS      how often abandoned uploads and tombstoned keys are swept (default 60 s)
 import { z } from 'zod';
+import { jsonVariable } from '#shared/config-schema';
 import { formatIssues } from '#shared/format-issues';
 import { DEFAULT_INSTANCE_QUOTA_BYTES, DEFAULT_PLAN_CAPS, type PlanCaps } from '#shared/media-policy';
 import { loadS3Settings, type S3Settings } from '#shared/s3-settings';
@@ -31,18 +32,7 @@ const bytes = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const MediaEnvSchema = z.object({
   MEDIA_QUOTA_BYTES: bytes.default(DEFAULT_INSTANCE_QUOTA_BYTES),
-  MEDIA_PLAN_CAPS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.strictObject({ STARTER: bytes, PRO: bytes, ENTERPRISE: bytes }))
-    .optional(),
+  MEDIA_PLAN_CAPS: jsonVariable(z.strictObject({ STARTER: bytes, PRO: bytes, ENTERPRISE: bytes })).optional(),
   MEDIA_USER_PENDING_MULTIPLE: z.coerce.number().int().min(1).max(100).default(DEFAULT_USER_PENDING_MULTIPLE),
   MEDIA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
 });
