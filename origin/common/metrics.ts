@@ -48,9 +48,12 @@ export function routeLabel(c: Context): string {
 
 type Labels = { method: string; route: string; status: string };
 
+/** One series: its labels, and the histogram's observer for them (prom-client makes one per `observe` call). */
+type Series = { labels: Labels; observe: (seconds: number) => void };
+
 export function measureRequests(metrics: Metrics) {
-  // One labels object per series, reused: the set is bounded (methods × route patterns × statuses).
-  const series = new Map<string, Labels>();
+  // One entry per series, reused: the set is bounded (methods × route patterns × statuses).
+  const series = new Map<string, Series>();
   return createMiddleware<BaseEnv>(async function measure(c, next) {
     const started = performance.now();
     await next();
@@ -58,10 +61,13 @@ export function measureRequests(metrics: Metrics) {
     const route = routeLabel(c);
     const status = c.res.status;
     const key = `${method} ${status} ${route}`;
-    let labels = series.get(key);
-    if (!labels) series.set(key, (labels = { method, route, status: String(status) }));
-    metrics.requests.inc(labels);
-    metrics.latency.observe(labels, (performance.now() - started) / 1000);
+    let one = series.get(key);
+    if (!one) {
+      const labels = { method, route, status: String(status) };
+      series.set(key, (one = { labels, observe: metrics.latency.labels(labels).observe }));
+    }
+    metrics.requests.inc(one.labels);
+    one.observe((performance.now() - started) / 1000);
   });
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childPath, isUnder, normalizePagePath, parentPath } from './page-path.ts';
+import { childPath, isUnder, memoizedNormalizePagePath, normalizePagePath, parentPath } from './page-path.ts';
 
 describe('page paths', () => {
   it('turns any spelling of a path into one canonical lowercase form', () => {
@@ -29,5 +29,16 @@ describe('page paths', () => {
     expect(childPath('/handbook', 'Onboarding')).toBe('/handbook/onboarding');
     expect(isUnder('/handbook/x', '/handbook')).toBe(true);
     expect(isUnder('/handbooks', '/handbook')).toBe(false);
+  });
+});
+
+describe('memoizedNormalizePagePath', () => {
+  it('answers as normalizePagePath does, first time and again, within its bound', () => {
+    const normalize = memoizedNormalizePagePath(3);
+    const inputs = ['/Handbook/Onboarding', '/api/x', '/a/../b', '/Ünïcode Päth/', '', '/', `/${'a'.repeat(700)}`, '/x//y/', '/handbook/onboarding'];
+    for (let round = 0; round < 3; round++) {
+      for (const input of inputs) expect(normalize(input)).toEqual(normalizePagePath(input));
+    }
+    expect(Object.isFrozen(normalize('/a'))).toBe(true);
   });
 });

@@ -55,3 +55,24 @@ export function childPath(parent: string, title: string): string {
 export function isUnder(path: string, prefix: string): boolean {
   return prefix === '/' || path === prefix || path.startsWith(`${prefix}/`);
 }
+
+/**
+ * `normalizePagePath` with the answers for the last `maxEntries` inputs remembered: a page view normalises
+ * the requested path on every request, and readers ask for the same few paths again and again. The function
+ * is pure, so a remembered answer is the answer; the answers are frozen since callers share them. Inputs
+ * are whatever clients send, so the memory is bounded (oldest first out) and long inputs are not kept.
+ */
+export function memoizedNormalizePagePath(maxEntries = 2_000): (input: string) => PathResult {
+  const answers = new Map<string, PathResult>();
+  return function normalizeRemembered(input) {
+    let answer = answers.get(input);
+    if (answer !== undefined) return answer;
+    answer = Object.freeze(normalizePagePath(input));
+    if (typeof input === 'string' && input.length <= MAX_PATH_LENGTH) {
+      // Map iteration is insertion order: the first key is the oldest.
+      if (answers.size >= maxEntries) answers.delete(answers.keys().next().value as string);
+      answers.set(input, answer);
+    }
+    return answer;
+  };
+}

@@ -2,7 +2,7 @@
 // Reading pages in the browser: the home page and any page by its path.
 import { Hono } from 'hono';
 import type { InstanceEnv } from '../deps.ts';
-import { normalizePagePath } from '../policy/page-path.ts';
+import { memoizedNormalizePagePath } from '../policy/page-path.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { findAliasTarget } from '../store/links.ts';
 import { MissingPageScreen } from '../views/missing-page.tsx';
@@ -15,6 +15,7 @@ const HTML = { 'content-type': 'text/html; charset=UTF-8' };
 export function viewRoutes(services: InstanceServices) {
   const app = new Hono<InstanceEnv>();
   const renderPageView = createPageViewRenderer();
+  const normalizePagePath = memoizedNormalizePagePath();
   app.get('/*', async (c, next) => {
     const requested = c.req.path; // already percent-decoded by Hono
     if (requested.startsWith('/_') || requested.startsWith('/api/')) return next();

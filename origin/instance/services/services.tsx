@@ -84,7 +84,10 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
         links = await readBacklinks(sql, page.id);
         if (generation === before) backlinks.set(page.id, links);
       }
-      return { ...page, backlinks: links };
+      // The row is this call's own object: completed in place rather than copied.
+      const view = page as PageView;
+      view.backlinks = links;
+      return view;
     },
     tree: treeNodes,
     instanceId: deps.instanceId,

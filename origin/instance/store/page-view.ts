@@ -40,11 +40,29 @@ export type Backlink = PageView['backlinks'][number];
  * the same shape of read as a bare select of the HTML (the name is stored on the page, see migration 0002).
  */
 export async function readPage(sql: Sql, path: string): Promise<PageCore | undefined> {
-  const rows = await sql<PageCore[]>`
-    select id, path, title, html, toc, revision, updated_at as "updatedAt", updated_by_name as "updatedByName"
+  const rows = await sql<(Omit<PageCore, 'toc'> & { toc: string | TocEntry[] })[]>`
+    select id, path, title, html, toc::text as toc, revision, updated_at as "updatedAt", updated_by_name as "updatedByName"
     from pages
     where path = ${path} and deleted_at is null`;
-  return rows[0];
+  const row = rows[0];
+  if (row && typeof row.toc === 'string') row.toc = parsedToc(row.toc);
+  return row as PageCore | undefined;
+}
+
+// The table of contents comes as JSON text and is parsed once per distinct text: a page view reads the
+// same few pages over and over. Parsed entries are shared between views, so they are frozen.
+const tocs = new Map<string, TocEntry[]>();
+const MAX_TOCS = 1_000;
+
+function parsedToc(text: string): TocEntry[] {
+  let toc = tocs.get(text);
+  if (toc === undefined) {
+    toc = Object.freeze((JSON.parse(text) as TocEntry[]).map((entry) => Object.freeze(entry))) as TocEntry[];
+    // Map iteration is insertion order: the first key is the oldest.
+    if (tocs.size >= MAX_TOCS) tocs.delete(tocs.keys().next().value as string);
+    tocs.set(text, toc);
+  }
+  return toc;
 }
 
 /** Live pages linking to a page, in the order readPageView gives them. */

@@ -130,17 +130,24 @@ interface ArticleParts {
   tail: Buffer;
 }
 
+/** Milliseconds of a timestamp (a Date from the driver, or its text), as `new Date(value).getTime()`. */
+function timeOf(value: Date | string | number): number {
+  return value instanceof Date ? value.getTime() : new Date(value).getTime();
+}
+
 /** Every input of articleHead/articleTail except `canWrite` (part of the cache key) is compared. */
 function sameArticle(a: PageView, b: PageView): boolean {
   if (a.id !== b.id || a.revision !== b.revision || a.path !== b.path || a.title !== b.title || a.updatedByName !== b.updatedByName) return false;
-  if (new Date(a.updatedAt).getTime() !== new Date(b.updatedAt).getTime()) return false;
+  // The same text is the same time; anything else (Dates, other spellings) is compared as a time.
+  if (a.updatedAt !== b.updatedAt && timeOf(a.updatedAt) !== timeOf(b.updatedAt)) return false;
   if (a.toc.length !== b.toc.length || a.backlinks.length !== b.backlinks.length) return false;
-  for (let i = 0; i < a.toc.length; i++) {
+  // Reads share the parsed table of contents while its text is unchanged (store/page-view.ts).
+  for (let i = 0; a.toc !== b.toc && i < a.toc.length; i++) {
     const x = a.toc[i]!;
     const y = b.toc[i]!;
     if (x.level !== y.level || x.id !== y.id || x.text !== y.text) return false;
   }
-  for (let i = 0; i < a.backlinks.length; i++) {
+  for (let i = 0; a.backlinks !== b.backlinks && i < a.backlinks.length; i++) {
     const x = a.backlinks[i]!;
     const y = b.backlinks[i]!;
     if (x.path !== y.path || x.title !== y.title) return false;
