@@ -19,8 +19,6 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
   ].join('; ');
 }
 
-export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
-
 export function securityHeaders(options: { connectSrc?: readonly string[] } = {}) {
   // Built once: the same headers go on every response.
   const headers: Record<string, string> = {
