@@ -1,17 +1,15 @@
-// The middleware stack every origin role shares, in order: request id → metrics → access log →
-// security headers → probes → assertion.
+// The middleware stack every origin role shares, in order: the request envelope (id, security headers,
+// metrics, access log) → probes and metrics → assertion.
 // Roles add their routes to the app this returns.
 import { Hono, type ErrorHandler, type NotFoundHandler } from 'hono';
-import { accessLog } from './access-log.ts';
 import { cacheVerifications } from './assertion-cache.ts';
 import { requireAssertion, type AssertionVerifier } from './assertion.ts';
 import type { BaseEnv } from './env.ts';
 import { createErrorHandler, createNotFoundHandler, type HtmlErrorRenderer } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
 import type { Logger } from './logger.ts';
-import { measureRequests, metricsRoute, type Metrics } from './metrics.ts';
-import { requestId } from './request-id.ts';
-import { securityHeaders } from './security-headers.ts';
+import { metricsRoute, type Metrics } from './metrics.ts';
+import { requestEnvelope } from './request-envelope.ts';
 
 export interface BaseAppDeps {
   logger: Logger;
@@ -27,10 +25,7 @@ export interface BaseAppDeps {
 
 export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   const app = new Hono<E>();
-  app.use(requestId(deps.logger));
-  app.use(measureRequests(deps.metrics));
-  app.use(accessLog(deps.logger));
-  app.use(securityHeaders({ connectSrc: deps.connectSrc }));
+  app.use(requestEnvelope({ logger: deps.logger, metrics: deps.metrics, connectSrc: deps.connectSrc }));
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));
   app.use(requireAssertion({ verify: cacheVerifications(deps.verify), audience: deps.audience }));

@@ -2,7 +2,6 @@
 // labelled with the instance id. Route labels are the registered patterns, never raw paths, so the
 // number of series stays bounded whatever URLs clients invent.
 import { Hono, type Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BaseEnv } from './env.ts';
@@ -31,19 +30,11 @@ export function createMetrics(options: { instance: string; processMetrics?: bool
   };
 }
 
-// The metrics and access-log middlewares both want the label once the response is there; computed once.
-const routeLabels = new WeakMap<Context, string>();
-
 /** The registered pattern that answered (e.g. `/api/pages/:id`), or "unmatched". */
 export function routeLabel(c: Context): string {
-  let label = routeLabels.get(c);
-  if (label === undefined) {
-    const routes = matchedRoutes(c);
-    const answered = routes[c.req.routeIndex];
-    label = answered && answered.method !== 'ALL' ? answered.path : (routes.find((r) => r.method !== 'ALL')?.path ?? 'unmatched');
-    routeLabels.set(c, label);
-  }
-  return label;
+  const routes = matchedRoutes(c);
+  const answered = routes[c.req.routeIndex];
+  return answered && answered.method !== 'ALL' ? answered.path : (routes.find((r) => r.method !== 'ALL')?.path ?? 'unmatched');
 }
 
 type Labels = { method: string; route: string; status: string };
@@ -51,15 +42,11 @@ type Labels = { method: string; route: string; status: string };
 /** One series: its labels, and the histogram's observer for them (prom-client makes one per `observe` call). */
 type Series = { labels: Labels; observe: (seconds: number) => void };
 
-export function measureRequests(metrics: Metrics) {
+/** Counts one answered request and records its duration. */
+export function requestObserver(metrics: Metrics) {
   // One entry per series, reused: the set is bounded (methods × route patterns × statuses).
   const series = new Map<string, Series>();
-  return createMiddleware<BaseEnv>(async function measure(c, next) {
-    const started = performance.now();
-    await next();
-    const method = c.req.method;
-    const route = routeLabel(c);
-    const status = c.res.status;
+  return function observeRequest(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${status} ${route}`;
     let one = series.get(key);
     if (!one) {
@@ -67,8 +54,8 @@ export function measureRequests(metrics: Metrics) {
       series.set(key, (one = { labels, observe: metrics.latency.labels(labels).observe }));
     }
     metrics.requests.inc(one.labels);
-    one.observe((performance.now() - started) / 1000);
-  });
+    one.observe(seconds);
+  };
 }
 
 export function metricsRoute(metrics: Metrics) {

@@ -1,8 +1,5 @@
-// Carries the edge's request id through the origin (logs, error bodies, response header); mints one if absent.
+// The request id carried through the origin (logs, error bodies, response header): the edge's, or a new one.
 import { randomUUID } from 'node:crypto';
-import { createMiddleware } from 'hono/factory';
-import { REQUEST_ID_HEADER } from '#shared/headers';
-import type { BaseEnv } from './env.ts';
 import type { Logger } from './logger.ts';
 
 // An id from outside ends up in logs and headers, so it is kept to a boring shape.
@@ -42,13 +39,7 @@ export function requestLogger(parent: Logger, rid: string): Logger {
   return new Proxy<LazyChild>({ parent, rid, child: undefined }, lazyChild) as unknown as Logger;
 }
 
-export function requestId(logger: Logger) {
-  return createMiddleware<BaseEnv>(async function assignRequestId(c, next) {
-    const inbound = c.req.header(REQUEST_ID_HEADER);
-    const id = inbound && SAFE_ID.test(inbound) ? inbound : randomUUID();
-    c.set('requestId', id);
-    c.set('log', requestLogger(logger, id));
-    c.header(REQUEST_ID_HEADER, id);
-    await next();
-  });
+/** The edge's request id when it has a safe shape, else a fresh one. */
+export function requestIdFrom(inbound: string | undefined): string {
+  return inbound && SAFE_ID.test(inbound) ? inbound : randomUUID();
 }

@@ -1,7 +1,4 @@
-// Security headers on every origin response. Set before the handler runs (not patched onto the finished
-// response): touching a finished response's headers makes @hono/node-server fall back from writing the
-// body in one piece to streaming it, which cost a page view more than its database read.
-import { createMiddleware } from 'hono/factory';
+// Security headers on every origin response (request-envelope.ts sets them before the handler runs).
 
 // Origins only serve their own files; page content is sanitised, and this is the second line of defence.
 // `connectSrc` adds the object storage origin the editor PUTs uploads to (presigned, browser → R2).
@@ -19,19 +16,14 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
   ].join('; ');
 }
 
-export function securityHeaders(options: { connectSrc?: readonly string[] } = {}) {
-  // Built once: the same headers go on every response.
-  const headers: Record<string, string> = {
+/** The security headers every origin response carries, as [name, value] pairs built once per app. */
+export function securityHeaderEntries(options: { connectSrc?: readonly string[] } = {}): readonly (readonly [string, string])[] {
+  return Object.entries({
     'content-security-policy': contentSecurityPolicy(options.connectSrc),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'same-origin',
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
-  };
-  const entries = Object.entries(headers);
-  return createMiddleware(async function setSecurityHeaders(c, next) {
-    for (const [name, value] of entries) c.header(name, value);
-    await next();
   });
 }

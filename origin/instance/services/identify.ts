@@ -1,5 +1,6 @@
 // Turns the verified assertion into this instance's user record, role and settings on c.var.
 // The user row is written only when the edge's identity changed, so page views stay read-only.
+import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AssertionPayload } from '#shared/edge-assertion';
 import type { InstanceDb, InstanceEnv } from '../deps.ts';
@@ -66,15 +67,17 @@ export function createDirectory(db: InstanceDb): Directory {
 }
 
 export function identify(directory: Directory) {
-  return createMiddleware<InstanceEnv>(async function identifyUser(c, next) {
-    const assertion = c.get('assertion');
-    let user = directory.user(assertion);
-    let settings = directory.settings();
-    // Usually both come from memory: no promise, no await.
-    if (user instanceof Promise || settings instanceof Promise) [user, settings] = await Promise.all([user, settings]);
+  const accept = (c: Context<InstanceEnv>, user: UserRecord, settings: InstanceSettings, next: Next) => {
     c.set('user', user);
     c.set('settings', settings);
-    c.set('role', effectiveRole({ assigned: user.role, instanceDefault: settings.defaultRole, platformRoles: assertion.roles }));
-    await next();
+    c.set('role', effectiveRole({ assigned: user.role, instanceDefault: settings.defaultRole, platformRoles: c.get('assertion').roles }));
+    return next();
+  };
+  // Not an async function: usually both come from memory, and then there is no promise and no await.
+  return createMiddleware<InstanceEnv>(function identifyUser(c, next) {
+    const user = directory.user(c.get('assertion'));
+    const settings = directory.settings();
+    if (user instanceof Promise || settings instanceof Promise) return Promise.all([user, settings]).then(([u, s]) => accept(c, u, s, next));
+    return accept(c, user, settings, next);
   });
 }
