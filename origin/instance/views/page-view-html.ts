@@ -123,11 +123,10 @@ function beforeSidebar(ui: UiContext, page: PageView): string {
   );
 }
 
-/** Encoded article markup around one page's stored HTML, for readers or for writers. */
-interface ArticleParts {
+/** One page's article, encoded: its head, its stored HTML and its tail, for readers or for writers. */
+interface Article {
   page: PageView;
-  head: Buffer;
-  tail: Buffer;
+  bytes: Buffer;
 }
 
 /** Milliseconds of a timestamp (a Date from the driver, or its text), as `new Date(value).getTime()`. */
@@ -135,9 +134,11 @@ function timeOf(value: Date | string | number): number {
   return value instanceof Date ? value.getTime() : new Date(value).getTime();
 }
 
-/** Every input of articleHead/articleTail except `canWrite` (part of the cache key) is compared. */
+/** Every input of the article except `canWrite` (part of the cache key) is compared, its HTML included. */
 function sameArticle(a: PageView, b: PageView): boolean {
   if (a.id !== b.id || a.revision !== b.revision || a.path !== b.path || a.title !== b.title || a.updatedByName !== b.updatedByName) return false;
+  // Links are re-rendered into a page's HTML without a new revision; comparing text is cheaper than encoding it.
+  if (a.html !== b.html) return false;
   // The same text is the same time; anything else (Dates, other spellings) is compared as a time.
   if (a.updatedAt !== b.updatedAt && timeOf(a.updatedAt) !== timeOf(b.updatedAt)) return false;
   if (a.toc.length !== b.toc.length || a.backlinks.length !== b.backlinks.length) return false;
@@ -158,43 +159,41 @@ function sameArticle(a: PageView, b: PageView): boolean {
 const ARTICLE_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
- * Renders page views as UTF-8 bytes. The article markup around the stored HTML is kept encoded per page
- * and reused while every input it shows is unchanged (checked on each view, so it can never be stale);
- * the sidebar comes encoded from its own cache. What is left per view: the header (who is signed in) and
- * encoding the page's HTML, as a bare read of that HTML has to.
+ * Renders page views as UTF-8 bytes. The article (the markup around the stored HTML, and that HTML) is kept
+ * encoded per page and reused while every input it shows is unchanged (compared on each view, so it can
+ * never be stale); the sidebar comes encoded from its own cache. What is left per view: the header (who is
+ * signed in) and one copy of the parts into the answer.
  */
 export function createPageViewRenderer(options: { maxBytes?: number } = {}) {
   const maxBytes = options.maxBytes ?? ARTICLE_CACHE_BYTES;
-  const articles = new Map<string, ArticleParts>();
+  const articles = new Map<string, Article>();
   let bytes = 0;
-  const articleFor = (ui: UiContext, page: PageView): ArticleParts => {
+  const articleFor = (ui: UiContext, page: PageView): Article => {
     const key = `${ui.canWrite ? 'w' : 'r'}${page.id}`;
     const hit = articles.get(key);
     if (hit && sameArticle(hit.page, page)) return hit;
     if (hit) {
       articles.delete(key);
-      bytes -= hit.head.length + hit.tail.length;
+      bytes -= hit.bytes.length;
     }
-    const parts = { page, head: Buffer.from(articleHead(ui, page)), tail: Buffer.from(articleTail(page)) };
-    const size = parts.head.length + parts.tail.length;
+    const article = { page, bytes: Buffer.from(articleHead(ui, page) + page.html + articleTail(page)) };
+    const size = article.bytes.length;
     if (size <= maxBytes / 16) {
       // Map order is insertion order: the oldest entries go first.
       for (const [oldKey, old] of articles) {
         if (bytes + size <= maxBytes) break;
         articles.delete(oldKey);
-        bytes -= old.head.length + old.tail.length;
+        bytes -= old.bytes.length;
       }
-      articles.set(key, parts);
+      articles.set(key, article);
       bytes += size;
     }
-    return parts;
+    return article;
   };
   return function renderPageViewBytes(ui: UiContext, page: PageView, sidebar: Uint8Array): Uint8Array<ArrayBuffer> {
-    const article = articleFor(ui, page);
+    const article = articleFor(ui, page).bytes;
     const before = Buffer.from(beforeSidebar(ui, page));
-    const html = Buffer.from(page.html);
-    const parts = [before, sidebar, MAIN_OPEN, article.head, html, article.tail];
-    return Buffer.concat(parts, before.length + sidebar.length + MAIN_OPEN.length + article.head.length + html.length + article.tail.length);
+    return Buffer.concat([before, sidebar, MAIN_OPEN, article], before.length + sidebar.length + MAIN_OPEN.length + article.length);
   };
 }
 
