@@ -4,6 +4,7 @@
 // and the ratios. Target: edge/bare ≤ 1.10 at p50.
 //
 //   npx tsx bench/edge.ts [--seconds 4] [--rounds 3] [--concurrency 16]
+//   BENCH_CPU_PROFILE=dir npx tsx bench/edge.ts   (a CPU profile of the edge Worker instead; edge-profile.ts)
 //
 // The edge is bundled exactly as for production (`wrangler deploy --dry-run`). The session cookie is
 // sealed here with the bench's SESSION_SECRET, fresh for the whole run, so every request takes the
@@ -21,6 +22,8 @@ import { importEdgeKeys } from '../edge/crypto-keys.ts';
 import type { Env } from '../edge/env.ts';
 import { sealSession } from '../edge/session-cookie.ts';
 import { freePort } from '../local/ports.ts';
+import { profileWorker } from './edge-profile.ts';
+import { cpuSeconds, pidsNamed } from './proc-cpu.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,6 +37,7 @@ const ROUNDS = Number(args.rounds);
 const CONCURRENCY = Number(args.concurrency);
 const DOMAIN = 'wikiplatform.localhost';
 const COMPAT_DATE = '2026-04-26';
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 
 const BARE_WORKER = `
 export default {
@@ -83,10 +87,13 @@ interface Sample {
   requests: number;
   errors: number;
   seconds: number;
+  /** CPU seconds the Worker's workerd process used meanwhile (NaN without /proc). */
+  cpu: number;
 }
 
 /** Runs `concurrency` keep-alive loops against one port for `seconds`. */
-async function load(port: number, host: string, headers: Record<string, string>, concurrency: number, seconds: number): Promise<Sample> {
+async function load(port: number, host: string, headers: Record<string, string>, concurrency: number, seconds: number, pid = Number.NaN): Promise<Sample> {
+  const cpu0 = cpuSeconds(pid);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -118,7 +125,7 @@ async function load(port: number, host: string, headers: Record<string, string>,
     }),
   );
   agent.destroy();
-  return { latencies, requests: latencies.length, errors, seconds: (performance.now() - started) / 1000 };
+  return { latencies, requests: latencies.length, errors, seconds: (performance.now() - started) / 1000, cpu: cpuSeconds(pid) - cpu0 };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -132,12 +139,13 @@ function merge(samples: Sample[]): Sample {
     requests: samples.reduce((n, s) => n + s.requests, 0),
     errors: samples.reduce((n, s) => n + s.errors, 0),
     seconds: samples.reduce((n, s) => n + s.seconds, 0),
+    cpu: samples.reduce((n, s) => n + s.cpu, 0),
   };
 }
 
 function summary(s: Sample) {
   const sorted = [...s.latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: s.requests / s.seconds, errors: s.errors };
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: s.requests / s.seconds, errors: s.errors, cpuUs: (s.cpu / (s.requests + s.errors)) * 1e6 };
 }
 
 async function main() {
@@ -185,6 +193,13 @@ async function main() {
 
   const edgePort = await freePort();
   const barePort = await freePort();
+  // Started one after the other, so each Worker's workerd process is known (its CPU time is reported).
+  let known = new Set(pidsNamed('workerd'));
+  const newWorkerd = () => {
+    const pid = pidsNamed('workerd').find((p) => !known.has(p)) ?? Number.NaN;
+    known = new Set(pidsNamed('workerd'));
+    return pid;
+  };
   const edge = new Miniflare({
     name: 'edge',
     modules: true,
@@ -196,7 +211,10 @@ async function main() {
     bindings,
     durableObjects: { SESSIONS: 'SessionStore' },
     ratelimits: { AUTH_LIMITER: { simple: { limit: 60, period: 60 } } },
+    ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
   });
+  await edge.ready;
+  const edgePid = newWorkerd();
   const bare = new Miniflare({
     name: 'bare',
     modules: true,
@@ -205,16 +223,37 @@ async function main() {
     host: '127.0.0.1',
     port: barePort,
     bindings: { ORIGIN: origin.url },
+    ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
   });
-  await Promise.all([edge.ready, bare.ready]);
+  await bare.ready;
+  const barePid = newWorkerd();
   log(`· edge Worker on :${edgePort}, bare pass-through Worker on :${barePort} (workerd via Miniflare)`);
 
-  const edgeTarget = { port: edgePort, host: `instance1.${DOMAIN}:${edgePort}`, headers: { cookie: `wp_session=${cookie}`, accept: 'text/html' } };
-  const bareTarget = { port: barePort, host: `instance1.${DOMAIN}:${barePort}`, headers: { accept: 'text/html' } };
+  // Both Workers get the same request, session cookie included (the bare one forwards it as it is).
+  const headers = { cookie: `wp_session=${cookie}`, accept: 'text/html' };
+  const edgeTarget = { port: edgePort, host: `instance1.${DOMAIN}:${edgePort}`, headers, pid: edgePid };
+  const bareTarget = { port: barePort, host: `instance1.${DOMAIN}:${barePort}`, headers, pid: barePid };
 
   // Sanity: the edge really takes the full path (200 with an assertion) before anything is timed.
   const probe = await load(edgeTarget.port, edgeTarget.host, edgeTarget.headers, 1, 0.2);
   if (!probe.requests || probe.errors) throw new Error(`edge sanity probe failed: ${probe.errors} errors`);
+
+  if (PROFILE_DIR) {
+    // Profile mode: each Worker alone, at concurrency 1, for the round time × rounds; no ratios.
+    for (const [name, worker, t] of [['bare', bare, bareTarget], ['edge', edge, edgeTarget]] as const) {
+      await load(t.port, t.host, t.headers, 1, 1);
+      const inspector = (await worker.getInspectorURL()).port;
+      const file = await profileWorker(Number(inspector), name, PROFILE_DIR, async () => {
+        const s = summary(await load(t.port, t.host, t.headers, 1, SECONDS * ROUNDS));
+        log(`  profiled ${name}: p50 ${s.p50.toFixed(3)} ms, ${s.rps.toFixed(0)} req/s, ${s.errors} errors`);
+      });
+      log(`CPU profile of the ${name} Worker: ${file}`);
+    }
+    await Promise.all([edge.dispose(), bare.dispose()]);
+    origin.server.closeAllConnections();
+    origin.server.close();
+    return;
+  }
 
   log('· warming up both Workers (1 s each)…');
   await load(bareTarget.port, bareTarget.host, bareTarget.headers, CONCURRENCY, 1);
@@ -229,12 +268,12 @@ async function main() {
     for (const [mode, concurrency] of [['latency', 1], ['throughput', CONCURRENCY]] as const) {
       for (const name of round % 2 ? (['bare', 'edge'] as const) : (['edge', 'bare'] as const)) {
         const t = name === 'edge' ? edgeTarget : bareTarget;
-        const sample = await load(t.port, t.host, t.headers, concurrency, SECONDS);
+        const sample = await load(t.port, t.host, t.headers, concurrency, SECONDS, t.pid);
         results[mode][name].push(sample);
         const s = summary(sample);
         log(
           `  round ${round}/${ROUNDS} ${mode.padEnd(10)} c=${String(concurrency).padStart(2)} ${name.padEnd(4)} ` +
-            `p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  ${s.rps.toFixed(0)} req/s  errors ${s.errors}`,
+            `p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  ${s.rps.toFixed(0)} req/s  cpu ${s.cpuUs.toFixed(0)} µs/req  errors ${s.errors}`,
         );
       }
     }
@@ -250,6 +289,7 @@ async function main() {
   log(`load     c=${String(CONCURRENCY).padEnd(3)} p50     ${T.bare.p50.toFixed(3).padStart(9)} ms      ${T.edge.p50.toFixed(3).padStart(9)} ms        ${(T.edge.p50 / T.bare.p50).toFixed(3)}`);
   log(`load     c=${String(CONCURRENCY).padEnd(3)} p99     ${T.bare.p99.toFixed(3).padStart(9)} ms      ${T.edge.p99.toFixed(3).padStart(9)} ms        ${(T.edge.p99 / T.bare.p99).toFixed(3)}`);
   log(`throughput c=${String(CONCURRENCY).padEnd(3)}   ${T.bare.rps.toFixed(0).padStart(9)} req/s   ${T.edge.rps.toFixed(0).padStart(9)} req/s     ${(T.bare.rps / T.edge.rps).toFixed(3)} (bare/edge)`);
+  log(`workerd CPU per request c=1 ${L.bare.cpuUs.toFixed(0).padStart(9)} µs      ${L.edge.cpuUs.toFixed(0).padStart(9)} µs        ${(L.edge.cpuUs / L.bare.cpuUs).toFixed(3)}`);
   log(`errors: bare ${L.bare.errors + T.bare.errors}, edge ${L.edge.errors + T.edge.errors}`);
   log(`target p50 ratio ≤ 1.10 at c=1: ${L.edge.p50 / L.bare.p50 <= 1.1 ? 'met' : 'NOT met'}`);
 

@@ -9,7 +9,6 @@
 // the Postgres backends, from /proc on Linux) and the ratio origin/bare (target ≥ 0.7).
 // BENCH_CPU_PROFILE=dir writes a V8 CPU profile of the server process there.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { signAssertion } from '#shared/edge-assertion';
 import { ASSERTION_HEADER } from '#shared/headers';
 import { freePort } from '../local/ports.ts';
+import { cpuSeconds, postgresCpuSeconds } from './proc-cpu.ts';
 import { startPostgres } from '../local/postgres.ts';
 import { openDatabase, runMigrations } from '../origin/common/database.ts';
 import { MIGRATIONS } from '../origin/migrations.ts';
@@ -79,43 +79,6 @@ interface Result {
   /** CPU seconds used meanwhile by the server process and by this bench's Postgres (NaN without /proc). */
   serverCpu: number;
   postgresCpu: number;
-}
-
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** utime + stime of one process, in seconds; NaN if unreadable. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Total CPU seconds of this bench's Postgres: the postmaster started on `dataDir` and its children. */
-function postgresCpuSeconds(dataDir: string): number {
-  try {
-    const procs = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-    const read = (pid: string, file: string) => {
-      try {
-        return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-      } catch {
-        return ''; // gone meanwhile
-      }
-    };
-    const postmaster = procs.find((pid) => read(pid, 'comm').trim() === 'postgres' && read(pid, 'cmdline').includes(dataDir));
-    if (!postmaster) return Number.NaN;
-    let total = cpuSeconds(Number(postmaster)) || 0;
-    for (const pid of procs) {
-      const stat = read(pid, 'stat');
-      if (stat && stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === postmaster) total += cpuSeconds(Number(pid)) || 0;
-    }
-    return total;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 function percentile(sorted: Float64Array, p: number): number {
