@@ -3,7 +3,7 @@
 // only, measured in the same run. Prints p50/p99 latency at concurrency 1, throughput at concurrency N,
 // and the ratios. Target: edge/bare ≤ 1.10 at p50.
 //
-//   npx tsx bench/edge.ts [--seconds 4] [--rounds 3] [--concurrency 16]
+//   npx tsx bench/edge.ts [--seconds 4] [--rounds 3] [--concurrency 16] [--plain-origin]
 //   BENCH_CPU_PROFILE=dir npx tsx bench/edge.ts   (a CPU profile of the edge Worker instead; edge-profile.ts)
 //
 // The edge is bundled exactly as for production (`wrangler deploy --dry-run`). The session cookie is
@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportJWK, generateKeyPair } from 'jose';
 import { Miniflare } from 'miniflare';
+import { EDGE_TIMING_HEADER, EDGE_TIMING_PATTERN, REQUEST_ID_HEADER } from '#shared/headers';
+import { securityHeaderEntries } from '../origin/common/security-headers.ts';
 import { loadConfig } from '../edge/config.ts';
 import { importEdgeKeys } from '../edge/crypto-keys.ts';
 import type { Env } from '../edge/env.ts';
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '16' },
+    'plain-origin': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -38,6 +41,7 @@ const CONCURRENCY = Number(args.concurrency);
 const DOMAIN = 'wikiplatform.localhost';
 const COMPAT_DATE = '2026-04-26';
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+const PLAIN_ORIGIN = args['plain-origin'];
 
 const BARE_WORKER = `
 export default {
@@ -56,12 +60,24 @@ function log(line: string) {
   process.stdout.write(`${line}\n`);
 }
 
+/**
+ * A trivial origin. By default it answers with the headers every platform origin sends (request-envelope.ts:
+ * the security headers, the request id and the edge's Server-Timing entry echoed), so the edge takes the
+ * path it takes in production; with --plain-origin it sends none, and the edge must complete every answer.
+ */
 async function startOrigin(): Promise<{ url: string; server: Server }> {
   const body = JSON.stringify({ ok: true, page: 'Home', text: 'x'.repeat(512) });
+  const security = PLAIN_ORIGIN ? [] : securityHeaderEntries();
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      for (const [name, value] of security) headers[name] = value;
+      const rid = req.headers[REQUEST_ID_HEADER];
+      const timing = req.headers[EDGE_TIMING_HEADER];
+      if (!PLAIN_ORIGIN && typeof rid === 'string') headers[REQUEST_ID_HEADER] = rid;
+      if (!PLAIN_ORIGIN && typeof timing === 'string' && EDGE_TIMING_PATTERN.test(timing)) headers['server-timing'] = timing;
+      res.writeHead(200, headers);
       res.end(body);
     });
   });
@@ -282,7 +298,7 @@ async function main() {
   const L = { edge: summary(merge(results.latency.edge)), bare: summary(merge(results.latency.bare)) };
   const T = { edge: summary(merge(results.throughput.edge)), bare: summary(merge(results.throughput.bare)) };
   log('');
-  log(`edge benchmark (${ROUNDS} rounds × ${SECONDS} s per Worker and mode, loopback, workerd)`);
+  log(`edge benchmark (${ROUNDS} rounds × ${SECONDS} s per Worker and mode, loopback, workerd; ${PLAIN_ORIGIN ? "plain origin: the edge completes every answer" : "origin answering like the platform's: passed on as it is"})`);
   log(`                         bare pass-through     full edge path       ratio edge/bare`);
   log(`latency  c=1   p50     ${L.bare.p50.toFixed(3).padStart(9)} ms      ${L.edge.p50.toFixed(3).padStart(9)} ms        ${(L.edge.p50 / L.bare.p50).toFixed(3)}`);
   log(`latency  c=1   p99     ${L.bare.p99.toFixed(3).padStart(9)} ms      ${L.edge.p99.toFixed(3).padStart(9)} ms        ${(L.edge.p99 / L.bare.p99).toFixed(3)}`);

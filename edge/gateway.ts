@@ -12,7 +12,7 @@ import { wireErrorFor } from './failures.ts';
 import { log } from './logger.ts';
 import { MEDIA_PREFIX } from './media/media-handler.ts';
 import { mediaHandlerFactory } from './media/media-for-env.ts';
-import { proxy, type ProxyFailure } from './proxy.ts';
+import { ownCopy, proxy, type ProxyFailure } from './proxy.ts';
 import { memoryLimiter } from './rate-limit.ts';
 import { isNavigation } from './request-kind.ts';
 import { errorResponse } from './respond.ts';
@@ -60,7 +60,7 @@ export function gateway(deps: AppDeps) {
     c.set('originMs', result.originMs);
     if (result.ok) {
       c.set('headerProfile', c.var.route.kind === 'idp' ? 'idp' : 'origin');
-      return result.response;
+      return ownCopy(result.response);
     }
     c.var.logFields.reason = `origin_${result.reason}`;
     log('warn', { msg: 'origin failed', rid: c.var.rid, upstream, reason: result.reason, detail: result.detail });

@@ -1,5 +1,6 @@
 // Forwards a request to an origin and streams both bodies: the request body is handed to fetch as a
 // stream and the response body is returned unread, so a 100 MB upload or download is never buffered.
+// An answer that needs nothing from the edge goes back untouched (hot-path.ts, completeAsIs).
 import { dropEdgeSetCookies, upstreamHeaders, type UpstreamHeaderOptions } from './upstream-headers.ts';
 
 export type ProxyFailure = 'unreachable' | 'timeout';
@@ -41,11 +42,18 @@ export async function proxy(req: Request, url: URL, o: ProxyOptions): Promise<Pr
     // Headers are in: the timer must not abort the body stream.
     clearTimeout(timer);
   }
-  const originMs = Date.now() - started;
-  // A WebSocket upgrade is handed back as is: the 101 carries the socket pair.
-  if (res.status === 101 || res.webSocket) return { ok: true, response: res, originMs };
+  // The answer as it came: its headers are immutable; ownCopy makes them the edge's to complete.
+  return { ok: true, response: res, originMs: Date.now() - started };
+}
+
+/**
+ * The origin's answer with headers the edge may change, less any Set-Cookie aimed at the edge's own
+ * cookies. A WebSocket upgrade is handed back as it is: the 101 carries the socket pair.
+ */
+export function ownCopy(res: Response): Response {
+  if (res.status === 101 || res.webSocket) return res;
   // Re-wrapped once so the headers are mutable (the Response copies them); then filtered in place.
   const response = new Response(res.body, { status: res.status, statusText: res.statusText, headers: res.headers });
   dropEdgeSetCookies(response.headers);
-  return { ok: true, response, originMs };
+  return response;
 }

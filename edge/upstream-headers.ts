@@ -1,6 +1,6 @@
 // What an origin receives and what the browser gets back. Pure header policy: the origin must see
 // nothing it could mistake for identity except our freshly minted assertion.
-import { ASSERTION_HEADER, INTERNAL_HEADER_PREFIX, REQUEST_ID_HEADER } from '#shared/headers';
+import { ASSERTION_HEADER, EDGE_TIMING_HEADER, INTERNAL_HEADER_PREFIX, REQUEST_ID_HEADER } from '#shared/headers';
 import { isEdgeCookie, withoutEdgeCookies } from './cookies.ts';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and proxy-chain headers we set ourselves. */
@@ -33,6 +33,8 @@ export interface UpstreamHeaderOptions {
   assertion?: string;
   /** Drop Authorization: the origin trusts the assertion only, and a bearer token is ours. */
   dropAuthorization: boolean;
+  /** The edge's Server-Timing entry, for the origin to return (see EDGE_TIMING_HEADER). */
+  edgeTiming?: string;
 }
 
 export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Headers {
@@ -65,6 +67,7 @@ export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Hea
   if (o.clientIp) out.set('x-forwarded-for', o.clientIp);
   out.set(REQUEST_ID_HEADER, o.requestId);
   if (o.assertion) out.set(ASSERTION_HEADER, o.assertion);
+  if (o.edgeTiming) out.set(EDGE_TIMING_HEADER, o.edgeTiming);
   return out;
 }
 

@@ -1,10 +1,10 @@
 // What every origin request passes through first: its id (the edge's, or a new one) on the context, the
-// log and the response; the security headers; then, once it is answered, its metrics and access line.
+// log and the response; the security headers and the edge's Server-Timing entry; then, once it is answered, its metrics and access line.
 // One middleware layer rather than four: every async layer costs each request promises, microtask hops
 // and, once anything has enabled async hooks (hono/jsx's AsyncLocalStorage does on Node 20), a hook call
 // per promise. A page view is short enough for four of them to show in its throughput.
 import { createMiddleware } from 'hono/factory';
-import { REQUEST_ID_HEADER } from '#shared/headers';
+import { EDGE_TIMING_HEADER, EDGE_TIMING_PATTERN, REQUEST_ID_HEADER } from '#shared/headers';
 import { accessLineWriter } from './access-log.ts';
 import { UNAUTHENTICATED_PATHS } from './assertion.ts';
 import type { BaseEnv } from './env.ts';
@@ -27,6 +27,9 @@ export function requestEnvelope(deps: { logger: Logger; metrics: Metrics; connec
     // response's headers makes @hono/node-server build them again before writing.
     c.header(REQUEST_ID_HEADER, rid);
     for (const [name, value] of headers) c.header(name, value);
+    // The edge's timing entry, returned as is: with it, the edge passes this answer on without copying it.
+    const edgeTiming = c.req.header(EDGE_TIMING_HEADER);
+    if (edgeTiming !== undefined && EDGE_TIMING_PATTERN.test(edgeTiming)) c.header('server-timing', edgeTiming);
 
     await next(); // errors are answered inside (the app's onError), so c.res is always the answer
 
