@@ -35,6 +35,33 @@ describe('hot path', () => {
     expect(second.headers.get('server-timing')).toMatch(/^edge;dur=\d+, origin;dur=\d+$/);
   });
 
+  it('passes an answer that already carries every header the edge would add on untouched', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'hot-path-complete', groups: ['/PRO'] }, hostUrl('instance1', '/'));
+    const res = await browser.navigate(hostUrl('instance1', '/complete'));
+    expect(await res.text()).toBe('complete');
+    // The origin's own values, and the edge's timing entry as the origin returned it (no origin;dur added).
+    expect(res.headers.get('server-timing')).toMatch(/^edge;dur=\d+$/);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'self'; frame-ancestors 'none'");
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('completes an answer that lacks any of them, and filters Set-Cookie aimed at the edge', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'hot-path-incomplete', groups: ['/PRO'] }, hostUrl('instance1', '/'));
+    for (const omit of ['x-frame-options', 'content-security-policy', 'referrer-policy', 'x-content-type-options', 'x-request-id', 'server-timing']) {
+      const res = await browser.navigate(hostUrl('instance1', `/complete?omit=${omit}`));
+      expect(res.headers.get('server-timing'), omit).toMatch(/^edge;dur=\d+, origin;dur=\d+$/);
+      expect(res.headers.get(omit), omit).toBeTruthy();
+      expect(res.headers.get('x-request-id'), omit).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const withCookie = await browser.navigate(hostUrl('instance1', '/complete?cookie=wp_session'));
+    expect(withCookie.headers.getSetCookie()).toEqual(['origin_pref=dark; Path=/']);
+    expect(withCookie.headers.get('server-timing')).toMatch(/origin;dur=/);
+  });
+
   it('never hands one identity or audience the assertion of another', async () => {
     const alice = new Browser();
     const bob = new Browser();

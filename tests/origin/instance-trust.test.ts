@@ -55,6 +55,18 @@ describe('instance origin trust', () => {
     expect((await res.json()).error.requestId).toBe('edge-rid-123');
   });
 
+  it("answers with every header the edge would otherwise add, its timing entry included, so the edge passes it on as is", async () => {
+    const res = await h.request('/', { headers: { 'x-request-id': 'edge-rid-456', 'x-wikiplatform-edge-timing': 'edge;dur=3' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('server-timing')).toBe('edge;dur=3');
+    expect(res.headers.get('x-request-id')).toBe('edge-rid-456');
+    for (const name of ['content-security-policy', 'x-frame-options', 'referrer-policy']) expect(res.headers.get(name), name).toBeTruthy();
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    // Anything but the edge's own shape is not echoed into a response header.
+    const odd = await h.request('/', { headers: { 'x-wikiplatform-edge-timing': 'edge;dur=3, evil;desc="x"' } });
+    expect(odd.headers.get('server-timing')).toBeNull();
+  });
+
   it('serves the home page to a valid assertion, greeting the user by name', async () => {
     const res = await h.request('/');
     expect(res.status).toBe(200);

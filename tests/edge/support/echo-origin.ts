@@ -96,6 +96,25 @@ export async function startEchoOrigin(): Promise<{ url: string; close: () => Pro
       res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "default-src 'self' https://cdn.example" });
       return res.end('<p>own policy</p>');
     }
+    if (url.pathname === '/complete') {
+      // Answers like a platform origin (origin/common/request-envelope.ts): security headers, the request
+      // id and the edge's Server-Timing entry echoed. ?omit=<header> leaves one out; ?cookie=<name> sets one.
+      const headers: Record<string, string | string[]> = {
+        'content-type': 'text/plain',
+        'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'x-request-id': String(req.headers['x-request-id'] ?? ''),
+        'server-timing': String(req.headers['x-wikiplatform-edge-timing'] ?? ''),
+      };
+      const omit = url.searchParams.get('omit');
+      if (omit) delete headers[omit];
+      const cookie = url.searchParams.get('cookie');
+      if (cookie) headers['set-cookie'] = [`${cookie}=from-origin; Path=/`, 'origin_pref=dark; Path=/'];
+      res.writeHead(200, headers);
+      return res.end('complete');
+    }
     if (url.pathname === '/redirect') {
       res.writeHead(302, { location: '/elsewhere' });
       return res.end();
