@@ -22,7 +22,8 @@ import { securityHeaderEntries } from '../origin/common/security-headers.ts';
 import { loadConfig } from '../edge/config.ts';
 import { importEdgeKeys } from '../edge/crypto-keys.ts';
 import type { Env } from '../edge/env.ts';
-import { sealSession } from '../edge/session-cookie.ts';
+import { openSession, sealSession } from '../edge/session-cookie.ts';
+import { signAssertion } from '#shared/edge-assertion';
 import { freePort } from '../local/ports.ts';
 import { profileWorker } from './edge-profile.ts';
 import { cpuSeconds, pidsNamed } from './proc-cpu.ts';
@@ -50,6 +51,29 @@ export default {
     return fetch(env.ORIGIN + url.pathname + url.search, {
       method: request.method,
       headers: request.headers,
+      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
+      redirect: 'manual',
+    });
+  },
+};`;
+
+// The bare pass-through plus only what any correct gateway puts on the wire: the session cookie taken
+// out, the forwarding headers, a request id, an assertion of the real size and the timing entry; the
+// answer passed on as it is. No session check, no plan, no timer. wire/bare is the floor under edge/bare.
+const WIRE_WORKER = `
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const headers = new Headers(request.headers);
+    headers.delete('cookie');
+    headers.set('x-forwarded-host', url.host);
+    headers.set('x-forwarded-proto', url.protocol.slice(0, -1));
+    headers.set('x-request-id', crypto.randomUUID());
+    headers.set('x-wikiplatform-assertion', env.ASSERTION);
+    headers.set('x-wikiplatform-edge-timing', 'edge;dur=0');
+    return fetch(env.ORIGIN + url.pathname + url.search, {
+      method: request.method,
+      headers,
       body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
       redirect: 'manual',
     });
@@ -208,7 +232,6 @@ async function main() {
   });
 
   const edgePort = await freePort();
-  const barePort = await freePort();
   // Started one after the other, so each Worker's workerd process is known (its CPU time is reported).
   let known = new Set(pidsNamed('workerd'));
   const newWorkerd = () => {
@@ -231,59 +254,77 @@ async function main() {
   });
   await edge.ready;
   const edgePid = newWorkerd();
-  const bare = new Miniflare({
-    name: 'bare',
-    modules: true,
-    script: BARE_WORKER,
-    compatibilityDate: COMPAT_DATE,
-    host: '127.0.0.1',
-    port: barePort,
-    bindings: { ORIGIN: origin.url },
-    ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
-  });
-  await bare.ready;
-  const barePid = newWorkerd();
-  log(`· edge Worker on :${edgePort}, bare pass-through Worker on :${barePort} (workerd via Miniflare)`);
+  // The wire reference carries an assertion of the real size, minted once with the edge's key.
+  const opened = await openSession(keys.sessionMac, cookie, Math.floor(Date.now() / 1000));
+  if (!opened.ok) throw new Error('bench session cookie does not open');
+  const assertion = await signAssertion(keys.assertion, opened.claims.identity, 'instance1', 'bench');
+  const plain = async (name: string, script: string, extra: Record<string, string> = {}) => {
+    const worker = new Miniflare({
+      name,
+      modules: true,
+      script,
+      compatibilityDate: COMPAT_DATE,
+      host: '127.0.0.1',
+      port: await freePort(),
+      bindings: { ORIGIN: origin.url, ...extra },
+      ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
+    });
+    await worker.ready;
+    return { worker, pid: newWorkerd() };
+  };
+  const bare = await plain('bare', BARE_WORKER);
+  const wire = await plain('wire', WIRE_WORKER, { ASSERTION: assertion });
 
-  // Both Workers get the same request, session cookie included (the bare one forwards it as it is).
+  // Every Worker gets the same request, session cookie included (the bare one forwards it as it is).
   const headers = { cookie: `wp_session=${cookie}`, accept: 'text/html' };
-  const edgeTarget = { port: edgePort, host: `instance1.${DOMAIN}:${edgePort}`, headers, pid: edgePid };
-  const bareTarget = { port: barePort, host: `instance1.${DOMAIN}:${barePort}`, headers, pid: barePid };
+  const targetFor = async (worker: Miniflare, pid: number) => {
+    const port = Number((await worker.ready).port);
+    return { worker, port, host: `instance1.${DOMAIN}:${port}`, headers, pid };
+  };
+  const targets = {
+    bare: await targetFor(bare.worker, bare.pid),
+    wire: await targetFor(wire.worker, wire.pid),
+    edge: await targetFor(edge, edgePid),
+  };
+  type Name = keyof typeof targets;
+  const names = Object.keys(targets) as Name[];
+  log(`· Workers in workerd via Miniflare: ${names.map((n) => `${n} :${targets[n].port}`).join(', ')}`);
+  const disposeAll = async () => {
+    await Promise.all(names.map((n) => targets[n].worker.dispose()));
+    origin.server.closeAllConnections();
+    origin.server.close();
+  };
 
   // Sanity: the edge really takes the full path (200 with an assertion) before anything is timed.
-  const probe = await load(edgeTarget.port, edgeTarget.host, edgeTarget.headers, 1, 0.2);
+  const probe = await load(targets.edge.port, targets.edge.host, headers, 1, 0.2);
   if (!probe.requests || probe.errors) throw new Error(`edge sanity probe failed: ${probe.errors} errors`);
 
   if (PROFILE_DIR) {
     // Profile mode: each Worker alone, at concurrency 1, for the round time × rounds; no ratios.
-    for (const [name, worker, t] of [['bare', bare, bareTarget], ['edge', edge, edgeTarget]] as const) {
+    for (const name of names) {
+      const t = targets[name];
       await load(t.port, t.host, t.headers, 1, 1);
-      const inspector = (await worker.getInspectorURL()).port;
+      const inspector = (await t.worker.getInspectorURL()).port;
       const file = await profileWorker(Number(inspector), name, PROFILE_DIR, async () => {
         const s = summary(await load(t.port, t.host, t.headers, 1, SECONDS * ROUNDS));
         log(`  profiled ${name}: p50 ${s.p50.toFixed(3)} ms, ${s.rps.toFixed(0)} req/s, ${s.errors} errors`);
       });
       log(`CPU profile of the ${name} Worker: ${file}`);
     }
-    await Promise.all([edge.dispose(), bare.dispose()]);
-    origin.server.closeAllConnections();
-    origin.server.close();
+    await disposeAll();
     return;
   }
 
-  log('· warming up both Workers (1 s each)…');
-  await load(bareTarget.port, bareTarget.host, bareTarget.headers, CONCURRENCY, 1);
-  await load(edgeTarget.port, edgeTarget.host, edgeTarget.headers, CONCURRENCY, 1);
+  log('· warming up every Worker (1 s each)…');
+  for (const name of names) await load(targets[name].port, targets[name].host, headers, CONCURRENCY, 1);
 
-  const results: Record<'latency' | 'throughput', Record<'edge' | 'bare', Sample[]>> = {
-    latency: { edge: [], bare: [] },
-    throughput: { edge: [], bare: [] },
-  };
-  // Alternate the two Workers round by round so drift (thermal, GC, noisy neighbours) hits both alike.
+  const results = { latency: {} as Record<Name, Sample[]>, throughput: {} as Record<Name, Sample[]> };
+  for (const name of names) [results.latency[name], results.throughput[name]] = [[], []];
+  // Rotate the Workers round by round so drift (thermal, GC, noisy neighbours) hits all of them alike.
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [mode, concurrency] of [['latency', 1], ['throughput', CONCURRENCY]] as const) {
-      for (const name of round % 2 ? (['bare', 'edge'] as const) : (['edge', 'bare'] as const)) {
-        const t = name === 'edge' ? edgeTarget : bareTarget;
+      for (const name of round % 2 ? names : [...names].reverse()) {
+        const t = targets[name];
         const sample = await load(t.port, t.host, t.headers, concurrency, SECONDS, t.pid);
         results[mode][name].push(sample);
         const s = summary(sample);
@@ -295,23 +336,26 @@ async function main() {
     }
   }
 
-  const L = { edge: summary(merge(results.latency.edge)), bare: summary(merge(results.latency.bare)) };
-  const T = { edge: summary(merge(results.throughput.edge)), bare: summary(merge(results.throughput.bare)) };
+  const L = Object.fromEntries(names.map((n) => [n, summary(merge(results.latency[n]))])) as Record<Name, ReturnType<typeof summary>>;
+  const T = Object.fromEntries(names.map((n) => [n, summary(merge(results.throughput[n]))])) as Record<Name, ReturnType<typeof summary>>;
+  const cell = (value: number, unit: string) => `${value.toFixed(unit === 'req/s' || unit === 'µs' ? 0 : 3).padStart(9)} ${unit.padEnd(5)}`;
+  const row = (label: string, pick: (n: Name) => number, unit: string, inverse = false) => {
+    const ratio = (n: Name) => (inverse ? pick('bare') / pick(n) : pick(n) / pick('bare')).toFixed(3);
+    log(`${label.padEnd(24)}${names.map((n) => cell(pick(n), unit)).join('  ')}     ${ratio('edge').padStart(6)}      ${ratio('wire').padStart(6)}`);
+  };
   log('');
-  log(`edge benchmark (${ROUNDS} rounds × ${SECONDS} s per Worker and mode, loopback, workerd; ${PLAIN_ORIGIN ? "plain origin: the edge completes every answer" : "origin answering like the platform's: passed on as it is"})`);
-  log(`                         bare pass-through     full edge path       ratio edge/bare`);
-  log(`latency  c=1   p50     ${L.bare.p50.toFixed(3).padStart(9)} ms      ${L.edge.p50.toFixed(3).padStart(9)} ms        ${(L.edge.p50 / L.bare.p50).toFixed(3)}`);
-  log(`latency  c=1   p99     ${L.bare.p99.toFixed(3).padStart(9)} ms      ${L.edge.p99.toFixed(3).padStart(9)} ms        ${(L.edge.p99 / L.bare.p99).toFixed(3)}`);
-  log(`load     c=${String(CONCURRENCY).padEnd(3)} p50     ${T.bare.p50.toFixed(3).padStart(9)} ms      ${T.edge.p50.toFixed(3).padStart(9)} ms        ${(T.edge.p50 / T.bare.p50).toFixed(3)}`);
-  log(`load     c=${String(CONCURRENCY).padEnd(3)} p99     ${T.bare.p99.toFixed(3).padStart(9)} ms      ${T.edge.p99.toFixed(3).padStart(9)} ms        ${(T.edge.p99 / T.bare.p99).toFixed(3)}`);
-  log(`throughput c=${String(CONCURRENCY).padEnd(3)}   ${T.bare.rps.toFixed(0).padStart(9)} req/s   ${T.edge.rps.toFixed(0).padStart(9)} req/s     ${(T.bare.rps / T.edge.rps).toFixed(3)} (bare/edge)`);
-  log(`workerd CPU per request c=1 ${L.bare.cpuUs.toFixed(0).padStart(9)} µs      ${L.edge.cpuUs.toFixed(0).padStart(9)} µs        ${(L.edge.cpuUs / L.bare.cpuUs).toFixed(3)}`);
-  log(`errors: bare ${L.bare.errors + T.bare.errors}, edge ${L.edge.errors + T.edge.errors}`);
-  log(`target p50 ratio ≤ 1.10 at c=1: ${L.edge.p50 / L.bare.p50 <= 1.1 ? 'met' : 'NOT met'}`);
-
-  await Promise.all([edge.dispose(), bare.dispose()]);
-  origin.server.closeAllConnections();
-  origin.server.close();
+  log(`edge benchmark (${ROUNDS} rounds × ${SECONDS} s per Worker and mode, loopback, workerd; ${PLAIN_ORIGIN ? 'plain origin: the edge completes every answer' : "origin answering like the platform's: passed on as it is"})`);
+  log(`${''.padEnd(24)}${names.map((n) => n.padStart(15)).join('  ')}     edge/bare   wire/bare`);
+  row('latency  c=1   p50', (n) => L[n].p50, 'ms');
+  row('latency  c=1   p99', (n) => L[n].p99, 'ms');
+  row(`load     c=${CONCURRENCY} p50`, (n) => T[n].p50, 'ms');
+  row(`load     c=${CONCURRENCY} p99`, (n) => T[n].p99, 'ms');
+  row(`throughput c=${CONCURRENCY} (bare/x)`, (n) => T[n].rps, 'req/s', true);
+  row('workerd CPU/request c=1', (n) => L[n].cpuUs, 'µs');
+  log(`errors: ${names.map((n) => `${n} ${L[n].errors + T[n].errors}`).join(', ')}`);
+  log(`edge/wire p50 at c=1 (the edge's own work above the required wire work): ${(L.edge.p50 / L.wire.p50).toFixed(3)}`);
+  log(`target p50 ratio edge/bare ≤ 1.10 at c=1: ${L.edge.p50 / L.bare.p50 <= 1.1 ? 'met' : 'NOT met'}`);
+  await disposeAll();
 }
 
 main().catch((err) => {
