@@ -9,6 +9,7 @@ import { createErrorHandler, createNotFoundHandler, type HtmlErrorRenderer } fro
 import { healthRoutes } from './health.ts';
 import type { Logger } from './logger.ts';
 import { metricsRoute, type Metrics } from './metrics.ts';
+import { servesHttps } from './public-url.ts';
 import { requestEnvelope } from './request-envelope.ts';
 
 export interface BaseAppDeps {
@@ -21,11 +22,14 @@ export interface BaseAppDeps {
   renderHtmlError?: HtmlErrorRenderer;
   /** Extra origins pages may connect to (the media storage endpoint for direct uploads). */
   connectSrc?: readonly string[];
+  /** Public URLs as the browser sees them; https on a real domain adds HSTS. */
+  publicUrlPattern?: string;
 }
 
 export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   const app = new Hono<E>();
-  app.use(requestEnvelope({ logger: deps.logger, metrics: deps.metrics, connectSrc: deps.connectSrc }));
+  const hsts = deps.publicUrlPattern !== undefined && servesHttps(deps.publicUrlPattern);
+  app.use(requestEnvelope({ logger: deps.logger, metrics: deps.metrics, connectSrc: deps.connectSrc, hsts }));
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));
   app.use(requireAssertion({ verify: cacheVerifications(deps.verify), audience: deps.audience }));

@@ -17,8 +17,12 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
 }
 
 /** The security headers every origin response carries, as [name, value] pairs built once per app. */
-export function securityHeaderEntries(options: { connectSrc?: readonly string[] } = {}): readonly (readonly [string, string])[] {
-  return Object.entries({
+/**
+ * `hsts`: the public side is https on a real domain (see servesHttps), the same rule as the edge's; then
+ * the edge need not complete (copy) every answer to add it.
+ */
+export function securityHeaderEntries(options: { connectSrc?: readonly string[]; hsts?: boolean } = {}): readonly (readonly [string, string])[] {
+  const entries = Object.entries({
     'content-security-policy': contentSecurityPolicy(options.connectSrc),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
@@ -26,4 +30,5 @@ export function securityHeaderEntries(options: { connectSrc?: readonly string[] 
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
   });
+  return options.hsts ? [...entries, ['strict-transport-security', 'max-age=31536000; includeSubDomains']] : entries;
 }

@@ -37,6 +37,7 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
     isDraining: deps.isDraining,
     renderHtmlError: htmlErrors(services),
     connectSrc: deps.media ? [deps.media.storageOrigin] : [],
+    publicUrlPattern: deps.publicUrlPattern,
   });
   app.route('/', services.assets.routes());
   const limitBody = bodyLimit({

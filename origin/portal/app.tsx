@@ -37,6 +37,7 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
     audience: 'portal',
     ping: deps.database.ping,
     isDraining: deps.isDraining,
+    publicUrlPattern: deps.publicUrlPattern,
   });
   app.route('/', loadStaticAssets('/_static', { 'portal.css': fileURLToPath(new URL('./views/portal.css', import.meta.url)) }).routes());
 

@@ -61,6 +61,8 @@ describe('instance origin trust', () => {
     expect(res.headers.get('server-timing')).toBe('edge;dur=3');
     expect(res.headers.get('x-request-id')).toBe('edge-rid-456');
     for (const name of ['content-security-policy', 'x-frame-options', 'referrer-policy']) expect(res.headers.get(name), name).toBeTruthy();
+    // Served as http://*.wikiplatform.localhost here: no HSTS, as the edge would add none (public-url.test.ts).
+    expect(res.headers.get('strict-transport-security')).toBeNull();
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     // Anything but the edge's own shape is not echoed into a response header.
     const odd = await h.request('/', { headers: { 'x-wikiplatform-edge-timing': 'edge;dur=3, evil;desc="x"' } });
