@@ -1,7 +1,7 @@
 // Security headers. The edge's own pages get a strict policy; proxied responses get the same defaults
 // only where the origin set nothing (an origin knows its own scripts better than we do), and the IdP's
 // pages keep their own CSP (Keycloak ships one).
-import { REQUEST_ID_HEADER } from '#shared/headers';
+import { HSTS_POLICY, REQUEST_ID_HEADER } from '#shared/headers';
 
 /** CSP of pages the edge renders itself: no script at all. */
 export const EDGE_PAGE_CSP =
@@ -11,9 +11,18 @@ export const EDGE_PAGE_CSP =
 export const ORIGIN_DEFAULT_CSP =
   "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 
-export const HSTS = 'max-age=31536000; includeSubDomains';
+export const HSTS = HSTS_POLICY;
 
 export type HeaderProfile = 'edge' | 'origin' | 'idp';
+
+/** Set on proxied answers that have none: for every profile but `edge`, then for `origin` only. */
+const PROXIED_DEFAULTS: readonly (readonly [string, string])[] = [['referrer-policy', 'strict-origin-when-cross-origin']];
+const ORIGIN_DEFAULTS: readonly (readonly [string, string])[] = [
+  ['content-security-policy', ORIGIN_DEFAULT_CSP],
+  ['x-frame-options', 'SAMEORIGIN'],
+];
+/** Every header the `origin` profile sets where absent: what completeAsIs requires an answer to carry. */
+const ORIGIN_PROFILE_DEFAULTS = [...PROXIED_DEFAULTS, ...ORIGIN_DEFAULTS];
 
 function setIfAbsent(headers: Headers, name: string, value: string): void {
   if (!headers.has(name)) headers.set(name, value);
@@ -32,11 +41,7 @@ export function applySecurityHeaders(headers: Headers, profile: HeaderProfile, h
     headers.set('referrer-policy', 'no-referrer');
     return;
   }
-  setIfAbsent(headers, 'referrer-policy', 'strict-origin-when-cross-origin');
-  if (profile === 'origin') {
-    setIfAbsent(headers, 'content-security-policy', ORIGIN_DEFAULT_CSP);
-    setIfAbsent(headers, 'x-frame-options', 'SAMEORIGIN');
-  }
+  for (const [name, value] of profile === 'origin' ? ORIGIN_PROFILE_DEFAULTS : PROXIED_DEFAULTS) setIfAbsent(headers, name, value);
 }
 
 /**
@@ -47,12 +52,9 @@ export function applySecurityHeaders(headers: Headers, profile: HeaderProfile, h
  * Reads only.
  */
 export function completeAsIs(headers: Headers, requestId: string, edgeTiming: string, hsts: boolean): boolean {
+  if (headers.has('set-cookie') || headers.get('x-content-type-options') !== 'nosniff') return false;
+  for (const [name] of ORIGIN_PROFILE_DEFAULTS) if (!headers.has(name)) return false;
   return (
-    !headers.has('set-cookie') &&
-    headers.get('x-content-type-options') === 'nosniff' &&
-    headers.has('content-security-policy') &&
-    headers.has('x-frame-options') &&
-    headers.has('referrer-policy') &&
     (!hsts || headers.has('strict-transport-security')) &&
     headers.get(REQUEST_ID_HEADER) === requestId &&
     (headers.get('server-timing')?.startsWith(edgeTiming) ?? false)

@@ -10,6 +10,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
  */
 export const EDGE_TIMING_HEADER = 'x-wikiplatform-edge-timing';
 export const EDGE_TIMING_PATTERN = /^edge;dur=\d{1,7}$/;
+/** The HSTS policy, the same from the edge and from origins (each sends it only for https on a real domain). */
+export const HSTS_POLICY = 'max-age=31536000; includeSubDomains';
 /** The edge's browser session cookie; stripped before any request reaches an origin. */
 export const SESSION_COOKIE = 'wp_session';
 /** Every inbound header with this prefix is ours to set: the edge strips inbound copies. */

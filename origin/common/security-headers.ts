@@ -1,4 +1,5 @@
 // Security headers on every origin response (request-envelope.ts sets them before the handler runs).
+import { HSTS_POLICY } from '#shared/headers';
 
 // Origins only serve their own files; page content is sanitised, and this is the second line of defence.
 // `connectSrc` adds the object storage origin the editor PUTs uploads to (presigned, browser → R2).
@@ -30,5 +31,5 @@ export function securityHeaderEntries(options: { connectSrc?: readonly string[];
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
   });
-  return options.hsts ? [...entries, ['strict-transport-security', 'max-age=31536000; includeSubDomains']] : entries;
+  return options.hsts ? [...entries, ['strict-transport-security', HSTS_POLICY]] : entries;
 }
