@@ -37,7 +37,7 @@ export function createApp(deps: AppDeps) {
 
   // CSRF: the IdP keeps its own protections (pass-through untouched); everything else is checked here.
   app.use(async function originCheck(c, next) {
-    if (c.var.route.kind !== 'idp' && isForeignRequest(c.req.raw, c.var.url.origin)) {
+    if (c.var.route.kind !== 'idp' && isForeignRequest(c.req.raw, c.var.url)) {
       c.var.logFields.reason = 'foreign_origin';
       return errorResponse(c, 'forbidden', 'Cross-origin request refused.');
     }

@@ -15,6 +15,8 @@ export const ASSERTION_REUSE_SECONDS = 10;
 
 interface Entry {
   token: Promise<string>;
+  /** The token once signed: handed out as it is, without a promise. */
+  value?: string;
   /** The assertion's `iat`. */
   issuedAt: number;
 }
@@ -28,20 +30,25 @@ export function cachedAssertion(
   audience: string,
   requestId: string,
   nowSeconds = Math.floor(Date.now() / 1000),
-): Promise<string> {
+): string | Promise<string> {
   let byIdentity = cache.get(signing);
   if (!byIdentity) cache.set(signing, (byIdentity = new WeakMap()));
   let byAudience = byIdentity.get(identity);
   if (!byAudience) byIdentity.set(identity, (byAudience = new Map()));
   const hit = byAudience.get(audience);
   // `issuedAt <= now` also refuses entries from a clock that went backwards.
-  if (hit && hit.issuedAt <= nowSeconds && nowSeconds - hit.issuedAt < ASSERTION_REUSE_SECONDS) return hit.token;
+  if (hit && hit.issuedAt <= nowSeconds && nowSeconds - hit.issuedAt < ASSERTION_REUSE_SECONDS) return hit.value ?? hit.token;
   // Concurrent requests of one session share one signature.
   const entry: Entry = { token: signAssertion(signing, identity, audience, requestId, nowSeconds), issuedAt: nowSeconds };
   byAudience.set(audience, entry);
-  entry.token.catch(() => {
-    if (byAudience.get(audience) === entry) byAudience.delete(audience);
-  });
+  entry.token.then(
+    (token) => {
+      entry.value = token;
+    },
+    () => {
+      if (byAudience.get(audience) === entry) byAudience.delete(audience);
+    },
+  );
   return entry.token;
 }
 

@@ -9,7 +9,7 @@ import type { EdgeKeys } from './crypto-keys.ts';
 import type { Env } from './env.ts';
 import type { AuthFailure } from './failures.ts';
 import type { JwksCache } from './jwks-cache.ts';
-import { openSession, sealSession, type SessionClaims } from './session-cookie.ts';
+import { openSession, rememberedSession, sealSession, type SessionClaims, type SessionCookieResult } from './session-cookie.ts';
 import { freshUntil } from './session-policy.ts';
 import { verifyAccessToken } from './token-verifier.ts';
 
@@ -41,11 +41,21 @@ export async function authenticate(req: Request, d: AuthDeps): Promise<AuthResul
  * Then its identity, exactly as `authenticate` would return it; otherwise null (and `authenticate`
  * decides). Pure: no Durable Object, no IdP, so asking first and then `authenticate` changes nothing.
  */
-export async function freshSessionIdentity(req: Request, keys: EdgeKeys, nowSeconds: number): Promise<Identity | null> {
-  if (req.headers.has('authorization')) return null;
-  const cookie = parseCookies(req.headers.get('cookie')).get(SESSION_COOKIE);
+export function freshSessionIdentity(
+  headers: Headers,
+  cookieHeader: string | null,
+  keys: EdgeKeys,
+  nowSeconds: number,
+): Identity | null | Promise<Identity | null> {
+  if (!cookieHeader || headers.has('authorization')) return null;
+  const cookie = parseCookies(cookieHeader).get(SESSION_COOKIE);
   if (!cookie) return null;
-  const opened = await openSession(keys.sessionMac, cookie, nowSeconds);
+  // A cookie seen before is answered without a promise: this runs on nearly every request.
+  const known = rememberedSession(keys.sessionMac, cookie, nowSeconds);
+  return known ? freshIdentity(known) : openSession(keys.sessionMac, cookie, nowSeconds).then(freshIdentity);
+}
+
+function freshIdentity(opened: SessionCookieResult): Identity | null {
   return opened.ok && !opened.stale ? opened.claims.identity : null;
 }
 

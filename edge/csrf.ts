@@ -4,10 +4,10 @@
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function isForeignRequest(req: Request, requestOrigin: string): boolean {
+export function isForeignRequest(req: Request, url: URL): boolean {
   if (SAFE_METHODS.has(req.method)) return false;
   const origin = req.headers.get('origin');
-  if (origin !== null) return origin !== requestOrigin;
+  if (origin !== null) return origin !== url.origin;
   // No Origin: non-browser clients (curl, webhooks) — unless Fetch Metadata says a browser sent it cross-site.
   const site = req.headers.get('sec-fetch-site');
   return site === 'cross-site' || site === 'same-site';

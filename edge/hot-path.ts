@@ -12,6 +12,7 @@ import { isForeignRequest } from './csrf.ts';
 import { isOriginInternalPath, decideInstanceAccess } from './access-policy.ts';
 import { cachedAssertion } from './assertion-cache.ts';
 import { freshSessionIdentity } from './authenticate.ts';
+import type { EdgeKeys } from './crypto-keys.ts';
 import type { AppDeps } from './edge-context.ts';
 import { instanceUnavailablePage } from './error-pages.ts';
 import { originFailure } from './gateway.ts';
@@ -50,6 +51,7 @@ export function hotPath(deps: AppDeps): HotPath {
   // routeForHost is pure in (host, config): remembered per Host value instead of re-deriving the
   // lower-cased name, suffix and label on every request.
   const routes = new Map<string, Route>();
+  let loadedKeys: EdgeKeys | undefined;
   const routeFor = (host: string): Route => {
     let route = routes.get(host);
     if (!route) {
@@ -82,18 +84,24 @@ export function hotPath(deps: AppDeps): HotPath {
     } else {
       return null;
     }
-    if (isForeignRequest(req, url.origin)) return null;
+    if (isForeignRequest(req, url)) return null;
 
+    // Read once: each read of a Request or Headers property crosses into workerd.
+    const headers = req.headers;
+    const cookieHeader = headers.get('cookie');
     let rid: string;
     let assertion: string;
     let sub: string;
     try {
-      const keys = await deps.keys();
-      const identity = await freshSessionIdentity(req, keys, Math.floor(Date.now() / 1000));
+      // Remembered keys, cookies and assertions are answered without a promise.
+      const keys = (loadedKeys ??= await deps.keys());
+      const fresh = freshSessionIdentity(headers, cookieHeader, keys, Math.floor(started / 1000));
+      const identity = fresh instanceof Promise ? await fresh : fresh;
       if (!identity) return null;
       if (route.kind === 'instance' && !decideInstanceAccess(identity, route.instance.id, config.planMatrix).allow) return null;
-      rid = requestIdFor(req);
-      assertion = await cachedAssertion(keys.assertion, identity, audience, rid);
+      rid = requestIdFor(headers);
+      const signed = cachedAssertion(keys.assertion, identity, audience, rid);
+      assertion = typeof signed === 'string' ? signed : await signed;
       sub = identity.sub;
     } catch {
       // Nothing has been sent: the Hono app meets the same error and answers it like any other.
@@ -108,7 +116,8 @@ export function hotPath(deps: AppDeps): HotPath {
       timeoutMs: config.originTimeoutMs,
       host,
       proto: https ? 'https' : 'http',
-      clientIp: req.headers.get('cf-connecting-ip'),
+      clientIp: headers.get('cf-connecting-ip'),
+      inboundCookie: cookieHeader,
       requestId: rid,
       assertion,
       dropAuthorization: true,

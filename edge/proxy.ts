@@ -18,7 +18,8 @@ export interface ProxyOptions extends UpstreamHeaderOptions {
 export async function proxy(req: Request, url: URL, o: ProxyOptions): Promise<ProxyResult> {
   const target = `${o.upstream}${url.pathname}${url.search}`;
   const headers = upstreamHeaders(req.headers, o);
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const method = req.method;
+  const hasBody = method !== 'GET' && method !== 'HEAD';
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -29,7 +30,7 @@ export async function proxy(req: Request, url: URL, o: ProxyOptions): Promise<Pr
   let res: Response;
   try {
     res = await fetch(target, {
-      method: req.method,
+      method,
       headers,
       body: hasBody ? req.body : undefined,
       // The browser follows the origin's redirects itself, with the origin's Location.

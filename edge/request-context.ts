@@ -13,8 +13,8 @@ import { applySecurityHeaders, type HeaderProfile } from './security-headers.ts'
 /** Inbound request ids are kept (tracing across hops) when they look like ids, never arbitrary text. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,128}$/;
 
-export function requestIdFor(req: Request): string {
-  const inboundId = req.headers.get(REQUEST_ID_HEADER);
+export function requestIdFor(headers: Headers): string {
+  const inboundId = headers.get(REQUEST_ID_HEADER);
   return inboundId && REQUEST_ID_PATTERN.test(inboundId) ? inboundId : crypto.randomUUID();
 }
 
@@ -76,7 +76,7 @@ export function requestContext(deps: AppDeps) {
   return createMiddleware<EdgeHono>(async function requestContextMiddleware(c, next) {
     const started = Date.now();
     const url = new URL(c.req.url);
-    const rid = requestIdFor(c.req.raw);
+    const rid = requestIdFor(c.req.raw.headers);
     const https = url.protocol === 'https:';
     const route = routeForHost(url.host, config.domain, config.instances);
     const logFields: Record<string, unknown> = {};

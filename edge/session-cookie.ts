@@ -62,9 +62,15 @@ function withDeadlines(claims: SessionClaims, nowSeconds: number): SessionCookie
   return { ok: true, claims, stale: claims.fresh <= nowSeconds };
 }
 
-export async function openSession(key: CryptoKey, value: string, nowSeconds: number): Promise<SessionCookieResult> {
+/** The answer openSession would give, when this exact value was verified before under this key; else undefined. */
+export function rememberedSession(key: CryptoKey, value: string, nowSeconds: number): SessionCookieResult | undefined {
   const known = verified.get(key)?.get(value);
-  if (known) return withDeadlines(known, nowSeconds);
+  return known && withDeadlines(known, nowSeconds);
+}
+
+export async function openSession(key: CryptoKey, value: string, nowSeconds: number): Promise<SessionCookieResult> {
+  const known = rememberedSession(key, value, nowSeconds);
+  if (known) return known;
   if (value.length > MAX_COOKIE_BYTES) return { ok: false, reason: 'malformed' };
   const dot = value.indexOf('.');
   if (dot <= 0) return { ok: false, reason: 'malformed' };

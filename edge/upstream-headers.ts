@@ -35,6 +35,8 @@ export interface UpstreamHeaderOptions {
   dropAuthorization: boolean;
   /** The edge's Server-Timing entry, for the origin to return (see EDGE_TIMING_HEADER). */
   edgeTiming?: string;
+  /** The inbound Cookie header when the caller has read it already (saves reading it again). */
+  inboundCookie?: string | null;
 }
 
 export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Headers {
@@ -47,7 +49,7 @@ export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Hea
   let cookie: string | null = null;
   for (const name of out.keys()) {
     if (name === 'cookie') {
-      cookie = withoutEdgeCookies(inbound.get('cookie'));
+      cookie = withoutEdgeCookies(o.inboundCookie === undefined ? inbound.get('cookie') : o.inboundCookie);
       if (!cookie) drop.push(name);
     } else if (
       DROPPED.has(name) ||
