@@ -46,7 +46,7 @@ export function gateway(deps: AppDeps) {
     const keys = await deps.keys();
     // One ES256 signature per identity and audience every few seconds, not per request (assertion-cache.ts).
     const assertion = identity && audience ? await cachedAssertion(keys.assertion, identity, audience, c.var.rid) : undefined;
-    const result = await proxy(c.req.raw, c.var.url, {
+    const result = await proxy(c.req.raw, c.var.url.pathname, c.var.url.search, {
       upstream,
       timeoutMs: config.originTimeoutMs,
       host: c.var.url.host,

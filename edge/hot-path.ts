@@ -16,25 +16,37 @@ import type { EdgeKeys } from './crypto-keys.ts';
 import type { AppDeps } from './edge-context.ts';
 import { instanceUnavailablePage } from './error-pages.ts';
 import { originFailure } from './gateway.ts';
-import { routeForHost, siblingOrigin, type Route } from './host-router.ts';
-import { log } from './logger.ts';
+import { isLocalhost, routeForHost, siblingOrigin, type Route } from './host-router.ts';
+import { log, logEnabled } from './logger.ts';
 import { ownCopy, proxy } from './proxy.ts';
-import { finishResponse, hstsFor, logRequest, requestIdFor } from './request-context.ts';
+import { finishResponse, logRequest, requestIdFor } from './request-context.ts';
 import { plainErrorResponse } from './respond.ts';
 import { completeAsIs, type HeaderProfile } from './security-headers.ts';
 
 const UNDERSCORE = 0x5f;
 const PERCENT = 0x25;
 /** Distinct Host values remembered per config; the cache starts over beyond this (hosts come from clients). */
-const ROUTE_CACHE_SIZE = 256;
+const TARGET_CACHE_SIZE = 256;
+
+/** What the hot path needs to know about a Host, derived once per Host value (all pure in host + config). */
+interface HotTarget {
+  route: Route;
+  /** Origin base URL, without trailing slash. */
+  upstream: string;
+  title: string;
+  /** The assertion's audience: the instance id, or `portal`. */
+  audience: string;
+  /** Not *.localhost: HSTS applies when the request is https. */
+  realDomain: boolean;
+}
 
 /**
  * False for every path the Hono app could route elsewhere than the gateway: /_auth, /_edge, /_media
  * and anything else under /_, judged on the parsed path and on the raw one Hono routes on (which it
  * percent-decodes first, hence the refusal of a leading escape).
  */
-function gatewayOnlyPath(rawUrl: string, url: URL): boolean {
-  const parsed = url.pathname.charCodeAt(1);
+function gatewayOnlyPath(rawUrl: string, pathname: string): boolean {
+  const parsed = pathname.charCodeAt(1);
   if (parsed === UNDERSCORE || parsed === PERCENT) return false;
   const start = rawUrl.indexOf('/', rawUrl.indexOf(':') + 3);
   const raw = start < 0 ? Number.NaN : rawUrl.charCodeAt(start + 1);
@@ -45,46 +57,39 @@ export type HotPath = (req: Request) => Promise<Response | null>;
 
 export function hotPath(deps: AppDeps): HotPath {
   const { config } = deps;
-  // Per instance, computed once: the gateway strips trailing slashes from instance origins per request.
-  const upstreams = new Map([...config.instances.values()].map((i) => [i.id, i.origin.replace(/\/+$/, '')]));
-
-  // routeForHost is pure in (host, config): remembered per Host value instead of re-deriving the
-  // lower-cased name, suffix and label on every request.
-  const routes = new Map<string, Route>();
   let loadedKeys: EdgeKeys | undefined;
-  const routeFor = (host: string): Route => {
-    let route = routes.get(host);
-    if (!route) {
-      route = routeForHost(host, config.domain, config.instances);
-      if (routes.size >= ROUTE_CACHE_SIZE) routes.clear();
-      routes.set(host, route);
+
+  /** The hot path's target for a Host, or null when the Hono app must answer (IdP, unknown, maintenance). */
+  const targetForHost = (host: string): HotTarget | null => {
+    const route = routeForHost(host, config.domain, config.instances);
+    const realDomain = !isLocalhost(host);
+    if (route.kind === 'portal') return { route, upstream: config.portalOrigin, title: 'The portal', audience: 'portal', realDomain };
+    if (route.kind !== 'instance' || route.instance.maintenance) return null;
+    const { instance } = route;
+    return { route, upstream: instance.origin.replace(/\/+$/, ''), title: instance.title ?? instance.id, audience: instance.id, realDomain };
+  };
+  // Remembered per Host value instead of re-deriving the lower-cased name, suffix and label per request.
+  const targets = new Map<string, HotTarget | null>();
+  const targetFor = (host: string): HotTarget | null => {
+    let target = targets.get(host);
+    if (target === undefined) {
+      target = targetForHost(host);
+      if (targets.size >= TARGET_CACHE_SIZE) targets.clear();
+      targets.set(host, target);
     }
-    return route;
+    return target;
   };
 
   return async function serveHot(req) {
     const started = Date.now();
     const rawUrl = req.url;
     const url = new URL(rawUrl);
-    if (!gatewayOnlyPath(rawUrl, url) || isOriginInternalPath(url.pathname)) return null;
+    const pathname = url.pathname;
+    if (!gatewayOnlyPath(rawUrl, pathname) || isOriginInternalPath(pathname)) return null;
     const host = url.host;
-    const route = routeFor(host);
-    let upstream: string;
-    let title: string;
-    let audience: string;
-    if (route.kind === 'instance') {
-      if (route.instance.maintenance) return null;
-      upstream = upstreams.get(route.instance.id) ?? route.instance.origin.replace(/\/+$/, '');
-      title = route.instance.title ?? route.instance.id;
-      audience = route.instance.id;
-    } else if (route.kind === 'portal') {
-      upstream = config.portalOrigin;
-      title = 'The portal';
-      audience = 'portal';
-    } else {
-      return null;
-    }
-    if (isForeignRequest(req, url)) return null;
+    const target = targetFor(host);
+    if (!target || isForeignRequest(req, url)) return null;
+    const { route, upstream, title, audience } = target;
 
     // Read once: each read of a Request or Headers property crosses into workerd.
     const headers = req.headers;
@@ -111,7 +116,7 @@ export function hotPath(deps: AppDeps): HotPath {
     const https = url.protocol === 'https:';
     // The edge's own work ends here; the origin returns this entry in its Server-Timing.
     const edgeTiming = `edge;dur=${Date.now() - started}`;
-    const result = await proxy(req, url, {
+    const result = await proxy(req, pathname, url.search, {
       upstream,
       timeoutMs: config.originTimeoutMs,
       host,
@@ -123,15 +128,15 @@ export function hotPath(deps: AppDeps): HotPath {
       dropAuthorization: true,
       edgeTiming,
     });
+    if (result.ok && completeAsIs(result.response.headers, rid, edgeTiming, https && target.realDomain)) {
+      // Our origins answer with every header the edge would add: passed on untouched, no copy.
+      const res = result.response;
+      if (logEnabled(res.status >= 500 ? 'error' : 'info')) logRequest(req, res, { rid, url, route, ms: Date.now() - started, fields: { user: sub } });
+      return res;
+    }
     const fields: Record<string, unknown> = { user: sub };
     let res: Response;
     let profile: HeaderProfile;
-    if (result.ok && completeAsIs(result.response.headers, rid, edgeTiming, hstsFor(https, url))) {
-      // Our origins answer with every header the edge would add: passed on untouched, no copy.
-      res = result.response;
-      logRequest(req, res, { rid, url, route, ms: Date.now() - started, fields });
-      return res;
-    }
     if (result.ok) {
       res = ownCopy(result.response);
       profile = 'origin';

@@ -15,8 +15,9 @@ export interface ProxyOptions extends UpstreamHeaderOptions {
   timeoutMs: number;
 }
 
-export async function proxy(req: Request, url: URL, o: ProxyOptions): Promise<ProxyResult> {
-  const target = `${o.upstream}${url.pathname}${url.search}`;
+/** `pathname` and `search` as the edge parsed them from the request URL. */
+export async function proxy(req: Request, pathname: string, search: string, o: ProxyOptions): Promise<ProxyResult> {
+  const target = `${o.upstream}${pathname}${search}`;
   const headers = upstreamHeaders(req.headers, o);
   const method = req.method;
   const hasBody = method !== 'GET' && method !== 'HEAD';

@@ -43,19 +43,21 @@ export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Hea
   // Clone natively, then delete what must not pass, found in one walk over the names: every Headers
   // call costs on the hot path, so Upgrade, Authorization and Cookie are judged in the same walk.
   const out = new Headers(inbound);
-  const upgrade = inbound.get('upgrade');
-  const websocket = upgrade !== null && upgrade.toLowerCase() === 'websocket';
   const drop: string[] = [];
   let cookie: string | null = null;
+  let websocket = false;
   for (const name of out.keys()) {
-    if (name === 'cookie') {
+    if (name === 'upgrade') {
+      // Read only when present: nearly no request carries one.
+      websocket = inbound.get('upgrade')?.toLowerCase() === 'websocket';
+      if (!websocket) drop.push(name);
+    } else if (name === 'cookie') {
       cookie = withoutEdgeCookies(o.inboundCookie === undefined ? inbound.get('cookie') : o.inboundCookie);
       if (!cookie) drop.push(name);
     } else if (
       DROPPED.has(name) ||
       name.startsWith(INTERNAL_HEADER_PREFIX) ||
       name.startsWith('cf-') ||
-      (name === 'upgrade' && !websocket) ||
       (name === 'authorization' && o.dropAuthorization)
     ) {
       drop.push(name);
