@@ -9,22 +9,11 @@
 // The edge is bundled exactly as for production (`wrangler deploy --dry-run`). The session cookie is
 // sealed here with the bench's SESSION_SECRET, fresh for the whole run, so every request takes the
 // hot path (no Durable Object, no IdP), which is what a signed-in user's requests do.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, Agent, request, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
-import { exportJWK, generateKeyPair } from 'jose';
 import { Miniflare } from 'miniflare';
-import { EDGE_TIMING_HEADER, EDGE_TIMING_PATTERN, REQUEST_ID_HEADER } from '#shared/headers';
-import { securityHeaderEntries } from '../origin/common/security-headers.ts';
-import { loadConfig } from '../edge/config.ts';
-import { importEdgeKeys } from '../edge/crypto-keys.ts';
-import type { Env } from '../edge/env.ts';
-import { openSession, sealSession } from '../edge/session-cookie.ts';
-import { signAssertion } from '#shared/edge-assertion';
 import { freePort } from '../local/ports.ts';
+import { BARE_WORKER, BENCH_PATH, COMPAT_DATE, EDGE_BINDINGS, WIRE_WORKER, bundleEdge, edgeSetup, startOrigin } from './edge-fixture.ts';
 import { profileWorker } from './edge-profile.ts';
 import { cpuSeconds, pidsNamed } from './proc-cpu.ts';
 
@@ -40,86 +29,11 @@ const SECONDS = Number(args.seconds);
 const ROUNDS = Number(args.rounds);
 const CONCURRENCY = Number(args.concurrency);
 const DOMAIN = 'wikiplatform.localhost';
-const COMPAT_DATE = '2026-04-26';
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 const PLAIN_ORIGIN = args['plain-origin'];
 
-const BARE_WORKER = `
-export default {
-  async fetch(request, env) {
-    const url = new URL(request.url);
-    return fetch(env.ORIGIN + url.pathname + url.search, {
-      method: request.method,
-      headers: request.headers,
-      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
-      redirect: 'manual',
-    });
-  },
-};`;
-
-// The bare pass-through plus only what any correct gateway puts on the wire: the session cookie taken
-// out, the forwarding headers, a request id, an assertion of the real size and the timing entry; the
-// answer passed on as it is. No session check, no plan, no timer. wire/bare is the floor under edge/bare.
-const WIRE_WORKER = `
-export default {
-  async fetch(request, env) {
-    const url = new URL(request.url);
-    const headers = new Headers(request.headers);
-    headers.delete('cookie');
-    headers.set('x-forwarded-host', url.host);
-    headers.set('x-forwarded-proto', url.protocol.slice(0, -1));
-    headers.set('x-request-id', crypto.randomUUID());
-    headers.set('x-wikiplatform-assertion', env.ASSERTION);
-    headers.set('x-wikiplatform-edge-timing', 'edge;dur=0');
-    return fetch(env.ORIGIN + url.pathname + url.search, {
-      method: request.method,
-      headers,
-      body: request.method === 'GET' || request.method === 'HEAD' ? undefined : request.body,
-      redirect: 'manual',
-    });
-  },
-};`;
-
 function log(line: string) {
   process.stdout.write(`${line}\n`);
-}
-
-/**
- * A trivial origin. By default it answers with the headers every platform origin sends (request-envelope.ts:
- * the security headers, the request id and the edge's Server-Timing entry echoed), so the edge takes the
- * path it takes in production; with --plain-origin it sends none, and the edge must complete every answer.
- */
-async function startOrigin(): Promise<{ url: string; server: Server }> {
-  const body = JSON.stringify({ ok: true, page: 'Home', text: 'x'.repeat(512) });
-  const security = PLAIN_ORIGIN ? [] : securityHeaderEntries();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
-      for (const [name, value] of security) headers[name] = value;
-      const rid = req.headers[REQUEST_ID_HEADER];
-      const timing = req.headers[EDGE_TIMING_HEADER];
-      if (!PLAIN_ORIGIN && typeof rid === 'string') headers[REQUEST_ID_HEADER] = rid;
-      if (!PLAIN_ORIGIN && typeof timing === 'string' && EDGE_TIMING_PATTERN.test(timing)) headers['server-timing'] = timing;
-      res.writeHead(200, headers);
-      res.end(body);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
-}
-
-function bundleEdge(): string {
-  const out = mkdtempSync(join(tmpdir(), 'edge-bench-'));
-  log('· bundling the edge with wrangler (deploy --dry-run)…');
-  execFileSync('npx', ['wrangler', 'deploy', '--dry-run', '--outdir', out], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
-  });
-  const script = readFileSync(join(out, 'index.js'), 'utf8');
-  rmSync(out, { recursive: true, force: true });
-  return script;
 }
 
 interface Sample {
@@ -142,7 +56,7 @@ async function load(port: number, host: string, headers: Record<string, string>,
     new Promise<void>((resolve) => {
       const started = performance.now();
       const req = request(
-        { host: '127.0.0.1', port, path: '/wiki/Home', method: 'GET', agent, headers: { host, ...headers } },
+        { host: '127.0.0.1', port, path: BENCH_PATH, method: 'GET', agent, headers: { host, ...headers } },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -189,124 +103,56 @@ function summary(s: Sample) {
 }
 
 async function main() {
-  const origin = await startOrigin();
+  const origin = await startOrigin({ plain: PLAIN_ORIGIN });
   log(`· trivial origin on ${origin.url}`);
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const bindings: Record<string, string> = {
-    DOMAIN,
-    INSTANCES: JSON.stringify([{ id: 'instance1', origin: origin.url, title: 'Instance 1', maintenance: false }]),
-    PORTAL_ORIGIN: origin.url,
-    IDP_ORIGIN: origin.url,
-    OIDC_ISSUER: `http://sso.${DOMAIN}/realms/wikiplatform`,
-    OIDC_INTERNAL_URL: `${origin.url}/realms/wikiplatform`,
-    OIDC_CLIENT_ID: 'wikiplatform-edge',
-    OIDC_CLIENT_SECRET: 'bench',
-    EDGE_ASSERTION_PRIVATE_JWK: JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'bench' }),
-    SESSION_SECRET: 'bench-session-secret-0123456789abcdef',
-    SECURE_COOKIES: 'auto',
-    // Per-request log lines are part of the real path, but printing them here would measure the terminal.
-    LOG_LEVEL: 'warn',
-    ORIGIN_TIMEOUT_MS: '30000',
-    PLAN_MATRIX: '',
-    PORTAL_PUBLIC_PATHS: '',
-  };
+  const setup = await edgeSetup(origin.url);
 
-  // A session cookie exactly as /_auth/callback would seal it, fresh for the whole run.
-  const loaded = loadConfig(bindings as unknown as Env);
-  if (!loaded.ok) throw new Error(loaded.message);
-  const keys = await importEdgeKeys(loaded.config);
-  const now = Math.floor(Date.now() / 1000);
-  const cookie = await sealSession(keys.sessionMac, {
-    sid: 'bench-session-0123456789abcdef',
-    identity: {
-      sub: 'f3c1a6d2-bench-user',
-      username: 'pro',
-      email: 'pro@example.test',
-      name: 'Pro User',
-      plan: 'PRO',
-      groups: ['/PRO'],
-      roles: ['offline_access', 'uma_authorization', 'default-roles-wikiplatform'],
-    },
-    fresh: now + 3600,
-    exp: now + 7200,
-  });
-
-  const edgePort = await freePort();
-  // Started one after the other, so each Worker's workerd process is known (its CPU time is reported).
-  let known = new Set(pidsNamed('workerd'));
-  const newWorkerd = () => {
-    const pid = pidsNamed('workerd').find((p) => !known.has(p)) ?? Number.NaN;
-    known = new Set(pidsNamed('workerd'));
-    return pid;
-  };
-  const edge = new Miniflare({
-    name: 'edge',
-    modules: true,
-    script: bundleEdge(),
-    scriptPath: 'index.js',
-    compatibilityDate: COMPAT_DATE,
+  // The three Workers in ONE workerd process, routed by Host: the same process placement, the same
+  // Miniflare entry, the same CPU accounting for all of them (separate processes differed by ±2 %).
+  const port = await freePort();
+  const before = new Set(pidsNamed('workerd'));
+  const mf = new Miniflare({
     host: '127.0.0.1',
-    port: edgePort,
-    bindings,
-    durableObjects: { SESSIONS: 'SessionStore' },
-    ratelimits: { AUTH_LIMITER: { simple: { limit: 60, period: 60 } } },
+    port,
     ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
+    workers: [
+      { name: 'edge', modules: true, script: bundleEdge(log), scriptPath: 'index.js', compatibilityDate: COMPAT_DATE, bindings: setup.bindings(DOMAIN), ...EDGE_BINDINGS, routes: [`instance1.${DOMAIN}/*`] },
+      { name: 'bare', modules: true, script: BARE_WORKER, compatibilityDate: COMPAT_DATE, bindings: { ORIGIN: origin.url }, routes: ['instance1.bare.localhost/*'] },
+      { name: 'wire', modules: true, script: WIRE_WORKER, compatibilityDate: COMPAT_DATE, bindings: { ORIGIN: origin.url, ASSERTION: setup.assertion }, routes: ['instance1.wire.localhost/*'] },
+    ],
   });
-  await edge.ready;
-  const edgePid = newWorkerd();
-  // The wire reference carries an assertion of the real size, minted once with the edge's key.
-  const opened = await openSession(keys.sessionMac, cookie, Math.floor(Date.now() / 1000));
-  if (!opened.ok) throw new Error('bench session cookie does not open');
-  const assertion = await signAssertion(keys.assertion, opened.claims.identity, 'instance1', 'bench');
-  const plain = async (name: string, script: string, extra: Record<string, string> = {}) => {
-    const worker = new Miniflare({
-      name,
-      modules: true,
-      script,
-      compatibilityDate: COMPAT_DATE,
-      host: '127.0.0.1',
-      port: await freePort(),
-      bindings: { ORIGIN: origin.url, ...extra },
-      ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
-    });
-    await worker.ready;
-    return { worker, pid: newWorkerd() };
-  };
-  const bare = await plain('bare', BARE_WORKER);
-  const wire = await plain('wire', WIRE_WORKER, { ASSERTION: assertion });
+  await mf.ready;
+  // Its CPU time over each timed window is what that window's Worker cost (one Worker is loaded at a time).
+  const pid = pidsNamed('workerd').find((p) => !before.has(p)) ?? Number.NaN;
 
   // Every Worker gets the same request, session cookie included (the bare one forwards it as it is).
-  const headers = { cookie: `wp_session=${cookie}`, accept: 'text/html' };
-  const targetFor = async (worker: Miniflare, pid: number) => {
-    const port = Number((await worker.ready).port);
-    return { worker, port, host: `instance1.${DOMAIN}:${port}`, headers, pid };
-  };
+  const headers = { cookie: setup.cookie, accept: 'text/html' };
   const targets = {
-    bare: await targetFor(bare.worker, bare.pid),
-    wire: await targetFor(wire.worker, wire.pid),
-    edge: await targetFor(edge, edgePid),
+    bare: { host: `instance1.bare.localhost:${port}` },
+    wire: { host: `instance1.wire.localhost:${port}` },
+    edge: { host: `instance1.${DOMAIN}:${port}` },
   };
   type Name = keyof typeof targets;
   const names = Object.keys(targets) as Name[];
-  log(`· Workers in workerd via Miniflare: ${names.map((n) => `${n} :${targets[n].port}`).join(', ')}`);
+  log(`· bare, wire and edge Workers in one workerd process (Miniflare) on :${port}`);
   const disposeAll = async () => {
-    await Promise.all(names.map((n) => targets[n].worker.dispose()));
+    await mf.dispose();
     origin.server.closeAllConnections();
     origin.server.close();
   };
 
   // Sanity: the edge really takes the full path (200 with an assertion) before anything is timed.
-  const probe = await load(targets.edge.port, targets.edge.host, headers, 1, 0.2);
+  const probe = await load(port, targets.edge.host, headers, 1, 0.2);
   if (!probe.requests || probe.errors) throw new Error(`edge sanity probe failed: ${probe.errors} errors`);
 
   if (PROFILE_DIR) {
     // Profile mode: each Worker alone, at concurrency 1, for the round time × rounds; no ratios.
     for (const name of names) {
-      const t = targets[name];
-      await load(t.port, t.host, t.headers, 1, 1);
-      const inspector = (await t.worker.getInspectorURL()).port;
+      const { host } = targets[name];
+      await load(port, host, headers, 1, 1);
+      const inspector = (await mf.getInspectorURL()).port;
       const file = await profileWorker(Number(inspector), name, PROFILE_DIR, async () => {
-        const s = summary(await load(t.port, t.host, t.headers, 1, SECONDS * ROUNDS));
+        const s = summary(await load(port, host, headers, 1, SECONDS * ROUNDS));
         log(`  profiled ${name}: p50 ${s.p50.toFixed(3)} ms, ${s.rps.toFixed(0)} req/s, ${s.errors} errors`);
       });
       log(`CPU profile of the ${name} Worker: ${file}`);
@@ -316,7 +162,7 @@ async function main() {
   }
 
   log('· warming up every Worker (1 s each)…');
-  for (const name of names) await load(targets[name].port, targets[name].host, headers, CONCURRENCY, 1);
+  for (const name of names) await load(port, targets[name].host, headers, CONCURRENCY, 1);
 
   const results = { latency: {} as Record<Name, Sample[]>, throughput: {} as Record<Name, Sample[]> };
   for (const name of names) [results.latency[name], results.throughput[name]] = [[], []];
@@ -324,8 +170,7 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [mode, concurrency] of [['latency', 1], ['throughput', CONCURRENCY]] as const) {
       for (const name of round % 2 ? names : [...names].reverse()) {
-        const t = targets[name];
-        const sample = await load(t.port, t.host, t.headers, concurrency, SECONDS, t.pid);
+        const sample = await load(port, targets[name].host, headers, concurrency, SECONDS, pid);
         results[mode][name].push(sample);
         const s = summary(sample);
         log(
