@@ -39,6 +39,18 @@ export interface UpstreamHeaderOptions {
   inboundCookie?: string | null;
 }
 
+/**
+ * Names a Connection header lists are hop-by-hop too (RFC 9110 §7.6.1), except the ones we judge
+ * ourselves (Upgrade) or that say nothing about other headers.
+ */
+function connectionOptions(value: string | null): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter((token) => token && token !== 'keep-alive' && token !== 'close' && token !== 'upgrade');
+}
+
 export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Headers {
   // Clone natively, then delete what must not pass, found in one walk over the names: every Headers
   // call costs on the hot path, so Upgrade, Authorization and Cookie are judged in the same walk.
@@ -47,7 +59,9 @@ export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Hea
   let cookie: string | null = null;
   let websocket = false;
   for (const name of out.keys()) {
-    if (name === 'upgrade') {
+    if (name === 'connection') {
+      drop.push(name, ...connectionOptions(inbound.get('connection')));
+    } else if (name === 'upgrade') {
       // Read only when present: nearly no request carries one.
       websocket = inbound.get('upgrade')?.toLowerCase() === 'websocket';
       if (!websocket) drop.push(name);
