@@ -16,10 +16,10 @@ import type { EdgeKeys } from './crypto-keys.ts';
 import type { AppDeps } from './edge-context.ts';
 import { instanceUnavailablePage } from './error-pages.ts';
 import { originFailure } from './gateway.ts';
-import { isLocalhost, routeForHost, siblingOrigin, type Route } from './host-router.ts';
-import { log, logEnabled } from './logger.ts';
+import { routeForHost, siblingOrigin, type Route } from './host-router.ts';
+import { log } from './logger.ts';
 import { ownCopy, proxy } from './proxy.ts';
-import { finishResponse, logRequest, requestIdFor } from './request-context.ts';
+import { finishResponse, hstsFor, logRequest, requestIdFor } from './request-context.ts';
 import { plainErrorResponse } from './respond.ts';
 import { completeAsIs, type HeaderProfile } from './security-headers.ts';
 
@@ -36,8 +36,8 @@ interface HotTarget {
   title: string;
   /** The assertion's audience: the instance id, or `portal`. */
   audience: string;
-  /** Not *.localhost: HSTS applies when the request is https. */
-  realDomain: boolean;
+  /** Whether HSTS applies to this Host's https requests (hstsFor). */
+  hstsOverHttps: boolean;
 }
 
 /**
@@ -62,11 +62,11 @@ export function hotPath(deps: AppDeps): HotPath {
   /** The hot path's target for a Host, or null when the Hono app must answer (IdP, unknown, maintenance). */
   const targetForHost = (host: string): HotTarget | null => {
     const route = routeForHost(host, config.domain, config.instances);
-    const realDomain = !isLocalhost(host);
-    if (route.kind === 'portal') return { route, upstream: config.portalOrigin, title: 'The portal', audience: 'portal', realDomain };
+    const hstsOverHttps = hstsFor(true, host);
+    if (route.kind === 'portal') return { route, upstream: config.portalOrigin, title: 'The portal', audience: 'portal', hstsOverHttps };
     if (route.kind !== 'instance' || route.instance.maintenance) return null;
     const { instance } = route;
-    return { route, upstream: instance.origin.replace(/\/+$/, ''), title: instance.title ?? instance.id, audience: instance.id, realDomain };
+    return { route, upstream: instance.origin.replace(/\/+$/, ''), title: instance.title ?? instance.id, audience: instance.id, hstsOverHttps };
   };
   // Remembered per Host value instead of re-deriving the lower-cased name, suffix and label per request.
   const targets = new Map<string, HotTarget | null>();
@@ -128,10 +128,10 @@ export function hotPath(deps: AppDeps): HotPath {
       dropAuthorization: true,
       edgeTiming,
     });
-    if (result.ok && completeAsIs(result.response.headers, rid, edgeTiming, https && target.realDomain)) {
+    if (result.ok && completeAsIs(result.response.headers, rid, edgeTiming, https && target.hstsOverHttps)) {
       // Our origins answer with every header the edge would add: passed on untouched, no copy.
       const res = result.response;
-      if (logEnabled(res.status >= 500 ? 'error' : 'info')) logRequest(req, res, { rid, url, route, ms: Date.now() - started, fields: { user: sub } });
+      logRequest(req, res, { rid, url, route, ms: Date.now() - started, fields: { user: sub } });
       return res;
     }
     const fields: Record<string, unknown> = { user: sub };

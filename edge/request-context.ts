@@ -34,7 +34,7 @@ export function finishResponse(res: Response, f: Finish): number {
   // A 101 carries a live WebSocket; its headers are the origin's and immutable.
   if (res.status !== 101) {
     res.headers.set(REQUEST_ID_HEADER, f.rid);
-    applySecurityHeaders(res.headers, f.profile, hstsFor(f.https, f.url));
+    applySecurityHeaders(res.headers, f.profile, hstsFor(f.https, f.url.host));
     const origin = f.originMs;
     res.headers.set(
       'server-timing',
@@ -45,8 +45,8 @@ export function finishResponse(res: Response, f: Finish): number {
 }
 
 /** HSTS only for https to a real domain: on *.localhost it would outlive the dev session. */
-export function hstsFor(https: boolean, url: URL): boolean {
-  return https && !isLocalhost(url.host);
+export function hstsFor(https: boolean, host: string): boolean {
+  return https && !isLocalhost(host);
 }
 
 /** The request's one log line (info, or error for a 5xx). */
