@@ -19,6 +19,12 @@ describe('ports', () => {
     expect((error as Error).message).toBe(`Port ${port} (edge) is already in use. Stop whatever listens there, or choose another port (see --help).`);
   });
 
+  it('hands out free ports below the ephemeral range, never the same one twice', async () => {
+    const ports = await Promise.all(Array.from({ length: 50 }, () => freePort()));
+    expect(new Set(ports).size).toBe(50);
+    for (const port of ports) expect(port >= 20_000 && port < 32_768).toBe(true);
+  });
+
   it('says a port is free once nothing listens on it', async () => {
     const port = await freePort();
     expect(await isPortFree(port)).toBe(true);
