@@ -12,8 +12,8 @@ import postgres from 'postgres';
 // process that imports it and was ending with a failure code (vitest after a failed test, `npm start`
 // after an error) would exit 0 instead. Its 'exit' handler cannot stop a cluster (no async work there)
 // and throws. Our clusters are stopped explicitly (stop()); the signal handlers, which do stop them, stay.
-exitHook.unhookEvent('beforeExit');
-exitHook.unhookEvent('exit');
+// (This module may be evaluated more than once per process, e.g. by two vitest global setups.)
+for (const event of ['beforeExit', 'exit']) if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
 
 export interface LocalPostgresOptions {
   /** Cluster directory; its parents must be traversable by the `postgres` user when run as root. */
