@@ -15,11 +15,39 @@ export function isPublicPortalPath(pathname: string, publicPaths: readonly strin
 }
 
 /**
- * Origin paths for the platform's own probes and scrapers (/healthz, /readyz, /metrics): reached on the
- * origin host's network, never through the edge, where any signed-in user could read them.
+ * A path as an origin's router or Keycloak could come to read it, for deny-lists only: percent-escapes
+ * decoded (three rounds, for double encoding), matrix parameters (`;…`, which JAX-RS drops) removed,
+ * empty and dot segments resolved, lower-cased. It may over-match, so a deny-list refuses more, never less:
+ * WHATWG URL keeps `%6Detrics` encoded while Hono's router decodes it to `/metrics`.
+ */
+export function canonicalPath(pathname: string): string {
+  let p = pathname;
+  for (let round = 0; round < 3 && p.includes('%'); round += 1) {
+    p = p.replace(/%[0-9a-f]{2}/gi, (escape) => String.fromCharCode(Number.parseInt(escape.slice(1), 16)));
+  }
+  const segments: string[] = [];
+  for (const raw of p.replace(/\\/g, '/').split('/')) {
+    const segment = raw.split(';', 1)[0]!;
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`.toLowerCase();
+}
+
+/** Whether a path needs canonicalPath before a deny-list reads it (most paths do not). */
+const NEEDS_CANONICAL = /[%;\\]|\/\/|\/\./;
+
+const INTERNAL_SEGMENTS: ReadonlySet<string> = new Set(['healthz', 'readyz', 'metrics']);
+
+/**
+ * Origin paths for the platform's own probes and scrapers (/healthz, /readyz, /metrics and below):
+ * reached on the origin host's network, never through the edge, where any signed-in user could read them.
  */
 export function isOriginInternalPath(pathname: string): boolean {
-  return pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics' || pathname.startsWith('/metrics/');
+  const p = NEEDS_CANONICAL.test(pathname) ? canonicalPath(pathname) : pathname;
+  const end = p.indexOf('/', 1);
+  return INTERNAL_SEGMENTS.has((end < 0 ? p.slice(1) : p.slice(1, end)).toLowerCase());
 }
 
 /**
@@ -27,6 +55,6 @@ export function isOriginInternalPath(pathname: string): boolean {
  * them on the origin host (or an Access-protected hostname), never through sso.DOMAIN.
  */
 export function isBlockedIdpPath(pathname: string): boolean {
-  const p = pathname.toLowerCase();
+  const p = canonicalPath(pathname);
   return p === '/admin' || p.startsWith('/admin/') || p === '/realms/master' || p.startsWith('/realms/master/') || /^\/realms\/[^/]+\/admin(\/|$)/.test(p);
 }

@@ -33,11 +33,15 @@ export function createApp(deps: AppDeps) {
   app.use(requestContext(deps));
   app.onError(onError);
 
-  app.get('/_edge/healthz', (c) => c.json({ ok: true, service: 'edge', instances: [...deps.config.instances.keys()] }));
+  // On any host, the bare loopback address included, for load balancers; it names nothing behind the edge.
+  app.get('/_edge/healthz', (c) => c.json({ ok: true, service: 'edge' }));
 
-  // CSRF: the IdP keeps its own protections (pass-through untouched); everything else is checked here.
+  // CSRF: the IdP's pages keep their own protections (pass-through untouched); everything else is checked
+  // here, the edge's own /_auth and /_edge routes on the sso host included.
   app.use(async function originCheck(c, next) {
-    if (c.var.route.kind !== 'idp' && isForeignRequest(c.req.raw, c.var.url)) {
+    // c.req.path is the path Hono routes on (decoded), so an escaped /%5Fauth is judged as the route it reaches.
+    const passThrough = c.var.route.kind === 'idp' && !isEdgeOwnPath(c.req.path);
+    if (!passThrough && isForeignRequest(c.req.raw, c.var.url)) {
       c.var.logFields.reason = 'foreign_origin';
       return errorResponse(c, 'forbidden', 'Cross-origin request refused.');
     }
@@ -47,6 +51,11 @@ export function createApp(deps: AppDeps) {
   app.route('/_auth', authRoutes(deps));
   app.all('*', gateway(deps));
   return app;
+}
+
+/** Paths the edge answers itself on every host, the sso host included (never passed to the IdP). */
+function isEdgeOwnPath(pathname: string): boolean {
+  return pathname === '/_auth' || pathname.startsWith('/_auth/') || pathname === '/_edge' || pathname.startsWith('/_edge/');
 }
 
 export type EdgeApp = ReturnType<typeof createApp>;

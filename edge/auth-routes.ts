@@ -163,7 +163,8 @@ export function authRoutes(deps: AppDeps) {
     // A GET ends the session only when the person asked for it: a typed URL or a same-origin link.
     // An <img src="/_auth/logout"> in a wiki page, or a cross-site link, gets a page with a button (POST,
     // which the Origin check covers) instead of signing everyone who views the page out.
-    if (c.req.method === 'GET' && !isDeliberateNavigation(c.req.raw)) return confirmLogout(c);
+    // HEAD is routed to the GET handler: only a POST (Origin-checked) or a deliberate GET signs out.
+    if (c.req.method !== 'POST' && !isDeliberateNavigation(c.req.raw)) return confirmLogout(c);
     const keys = await deps.keys();
     const cookie = parseCookies(c.req.header('cookie') ?? null).get(SESSION_COOKIE);
     let idToken: string | undefined;

@@ -28,11 +28,15 @@ export type SessionCheck =
   | { status: 'unavailable' };
 
 const KEY = 'session';
+/** How long a session waits before asking an unreachable IdP again. */
+const IDP_RETRY_SECONDS = 10;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export class SessionStore extends DurableObject<Env> {
   private record: SessionRecord | null | undefined;
   private refreshing: Promise<SessionCheck> | null = null;
+  /** Unix seconds: no refresh is tried before this after the IdP could not be reached. */
+  private idpDownUntil = 0;
 
   private async load(): Promise<SessionRecord | null> {
     if (this.record === undefined) this.record = (await this.ctx.storage.get<SessionRecord>(KEY)) ?? null;
@@ -89,15 +93,20 @@ export class SessionStore extends DurableObject<Env> {
     const loaded = configFor(this.env);
     if (!loaded.ok) throw new Error('edge configuration invalid');
     const { oidc } = loaded.config;
+    if (this.idpDownUntil > now) return unreachable(record, now);
     const result = await refreshTokens(oidc, record.refreshToken);
+    // The input gate opens while the IdP answers: a logout may have ended the session meanwhile, and
+    // what comes back must not bring it back (nor outlive it in memory).
+    if (this.record !== record) return { status: 'ended', reason: 'unknown' };
     if (!result.ok) {
       log('warn', { msg: 'session refresh failed', reason: result.reason, detail: result.detail, user: record.identity.sub });
       if (result.reason === 'rejected') {
         await this.wipe();
         return { status: 'ended', reason: 'refresh_rejected' };
       }
-      // IdP down: keep serving while the current access token is still valid.
-      return record.accessExp > now ? active(record) : { status: 'unavailable' };
+      // IdP down: every request would otherwise try again at once (the renewed cookie is already stale).
+      this.idpDownUntil = now + IDP_RETRY_SECONDS;
+      return unreachable(record, now);
     }
     const tokens = result.tokens;
     const verified = await verifyAccessToken(tokens.access_token, {
@@ -105,6 +114,7 @@ export class SessionStore extends DurableObject<Env> {
       clientId: oidc.clientId,
       jwks: jwksCacheFor(oidc.jwksUrl),
     });
+    if (this.record !== record) return { status: 'ended', reason: 'unknown' };
     const identity = verified.ok ? identityFromKeycloakClaims(verified.claims) : null;
     if (!verified.ok || !identity || identity.sub !== record.identity.sub) {
       log('warn', { msg: 'refreshed token refused', reason: verified.ok ? 'identity' : verified.reason, user: record.identity.sub });
@@ -126,6 +136,11 @@ export class SessionStore extends DurableObject<Env> {
     log('debug', { msg: 'session refreshed', user: identity.sub });
     return active(next);
   }
+}
+
+/** While the IdP cannot be reached: keep serving as long as the current access token is valid. */
+function unreachable(record: SessionRecord, now: number): SessionCheck {
+  return record.accessExp > now ? active(record) : { status: 'unavailable' };
 }
 
 function active(record: SessionRecord): SessionCheck {

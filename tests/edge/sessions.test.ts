@@ -106,7 +106,47 @@ describe('refresh', () => {
   });
 });
 
+describe('refresh while the IdP is unreachable', () => {
+  it('keeps serving on the valid access token and asks the IdP again only after a pause, not on every request', async () => {
+    const browser = new Browser();
+    const username = `outage-${crypto.randomUUID().slice(0, 8)}`;
+    await signIn(browser, { username, groups: ['/STARTER'], accessTtl: 20 });
+    await control('wikiplatform', 'settings', { refreshOutageFor: username });
+    try {
+      for (let i = 0; i < 6; i++) expect((await browser.fetch(hostUrl('instance1', `/api/outage/${i}`))).status).toBe(200);
+    } finally {
+      await control('wikiplatform', 'settings', { refreshRestoredFor: username });
+    }
+    // The first request found the IdP down; the next five were inside the pause.
+    expect((await control('wikiplatform', 'stats')).refreshes[username]).toBe(1);
+  });
+});
+
 describe('logout', () => {
+  it('ends the session for good even while a refresh is in flight: the refresh does not bring it back', async () => {
+    const browser = new Browser();
+    const username = `racer-${crypto.randomUUID().slice(0, 8)}`;
+    await signIn(browser, { username, groups: ['/STARTER'], accessTtl: 20 });
+    const stolen = { ...browser.get(SESSION)! };
+    await control('wikiplatform', 'settings', { refreshDelayMs: 1500 });
+    let during: Promise<Response>;
+    try {
+      during = browser.fetch(hostUrl('instance1', '/api/during'));
+      // Wait until the session's refresh is at the IdP, then sign out.
+      for (let i = 0; i < 100 && !(await control('wikiplatform', 'stats')).refreshes[username]; i++) await new Promise((r) => setTimeout(r, 20));
+      const out = await browser.fetch(hostUrl('app', '/_auth/logout'), { method: 'POST', headers: { origin: APP } });
+      expect(out.status).toBe(200);
+      await during;
+    } finally {
+      await control('wikiplatform', 'settings', { refreshDelayMs: 0 });
+    }
+    const thief = new Browser();
+    thief.cookies.push(stolen);
+    const after = await thief.fetch(hostUrl('instance1', '/api/after'));
+    expect(after.status).toBe(401);
+    expect(after.headers.getSetCookie().some((c) => c.startsWith(`${SESSION}=`) && !c.includes('Max-Age=0'))).toBe(false);
+  });
+
   it('on an instance host ends the session everywhere and ends the IdP session with id_token_hint', async () => {
     const browser = new Browser();
     await signIn(browser, { username: 'leaver', groups: ['/ENTERPRISE'], accessTtl: 20 });

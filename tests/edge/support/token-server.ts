@@ -41,6 +41,8 @@ interface Realm {
   published: RealmKey[];
   down: boolean;
   refreshDelayMs: number;
+  /** Users whose refresh grants get a 503, as from an IdP that is down (scoped, so parallel tests are unaffected). */
+  refreshOutage: Set<string>;
   stats: { certs: number; tokenCalls: number; refreshes: Record<string, number> };
   codes: Map<string, { user: TestUser; redirectUri: string; challenge: string; nonce?: string; accessTtl: number; used: boolean }>;
   refreshTokens: Map<string, Grant>;
@@ -84,6 +86,7 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
         published: [key],
         down: false,
         refreshDelayMs: 0,
+        refreshOutage: new Set(),
         stats: { certs: 0, tokenCalls: 0, refreshes: {} },
         codes: new Map(),
         refreshTokens: new Map(),
@@ -160,6 +163,8 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
           return json(res, 200, { down: r.down });
         case 'settings':
           if (typeof body.refreshDelayMs === 'number') r.refreshDelayMs = body.refreshDelayMs;
+          if (typeof body.refreshOutageFor === 'string') r.refreshOutage.add(body.refreshOutageFor);
+          if (typeof body.refreshRestoredFor === 'string') r.refreshOutage.delete(body.refreshRestoredFor);
           return json(res, 200, { ok: true });
         case 'revoke-user': {
           for (const g of r.refreshTokens.values()) if (g.user.username === body.username) g.revoked = true;
@@ -235,6 +240,7 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
         const grant = r.refreshTokens.get(form.get('refresh_token') ?? '');
         if (!grant || grant.revoked) return json(res, 400, { error: 'invalid_grant' });
         r.stats.refreshes[grant.user.username] = (r.stats.refreshes[grant.user.username] ?? 0) + 1;
+        if (r.refreshOutage.has(grant.user.username)) return json(res, 503, { error: 'temporarily_unavailable' });
         if (r.refreshDelayMs) await sleep(r.refreshDelayMs);
         return json(res, 200, await mintTokens(r, grant.user, 300, undefined, grant.lineage));
       }
