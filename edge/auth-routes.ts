@@ -17,7 +17,7 @@ import { LOGIN_STATE_TTL_SECONDS, loginCookieName, openLoginState, sealLoginStat
 import { authorizeUrl, createPkce, endSessionUrl, exchangeCode } from './oidc-client.ts';
 import { bindingLimiter, memoryLimiter, type Limiter } from './rate-limit.ts';
 import { errorResponse, jsonError } from './respond.ts';
-import { openSession, sealSession } from './session-cookie.ts';
+import { MAX_COOKIE_BYTES, openSession, sealSession } from './session-cookie.ts';
 import { safeReturnTo } from './return-to.ts';
 import { freshUntil, sessionEnd } from './session-policy.ts';
 import { verifyAccessToken, verifyIdToken } from './token-verifier.ts';
@@ -152,6 +152,12 @@ export function authRoutes(deps: AppDeps) {
       sessionExp,
     });
     const value = await sealSession(keys.sessionMac, { sid, identity, fresh: freshUntil(now, accessExp), exp: sessionExp });
+    if (value.length > MAX_COOKIE_BYTES) {
+      // Even compacted, the identity does not fit a cookie (outlandish names): say so instead of a sign-in loop.
+      await sessionStub(c.env, sid).end();
+      c.var.logFields.reason = 'identity_too_large';
+      return signInAgain(c, 'Sign-in did not complete', 'Your account details are too large for a browser session. Ask an administrator to shorten your name or email.', 400);
+    }
     c.header('set-cookie', sessionCookie(c, value, sessionExp - now), { append: true });
     c.var.logFields.user = identity.sub;
     log('info', { msg: 'signed in', rid: c.var.rid, user: identity.sub, plan: identity.plan });

@@ -3,6 +3,7 @@
 // refresh) and a new cookie is issued. Raw IdP tokens never go in here: they exceed 4 KB.
 import { z } from 'zod';
 import { IdentitySchema, type Identity } from '#shared/identity';
+import { PLATFORM_ADMIN_ROLE, planFromGroup } from '#shared/plan-matrix';
 import { decodeBase64Url, encodeBase64Url } from './base64url.ts';
 
 export interface SessionClaims {
@@ -28,16 +29,34 @@ export type SessionCookieResult =
   | { ok: true; claims: SessionClaims; stale: boolean }
   | { ok: false; reason: SessionCookieFailure };
 
-/** Cookies above this are refused by some browsers; the identity is trimmed by identity schema limits. */
+/** Cookies above this are refused by some browsers (4096 bytes with the name and attributes). */
 export const MAX_COOKIE_BYTES = 3800;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/**
+ * The identity with only what the platform decides on: plan groups and the platform's own role. For users
+ * in so many groups that the whole identity would not fit a cookie (a browser drops it, and sign-in would
+ * loop), the cookie, and so the assertion, carries this instead; the plan and every decision stay the same.
+ */
+export function compactIdentity(identity: Identity): Identity {
+  return {
+    ...identity,
+    groups: [...new Set(identity.groups.filter((group) => planFromGroup(group) !== null))],
+    roles: identity.roles.filter((role) => role === PLATFORM_ADMIN_ROLE),
+  };
+}
+
+function sealedBody(claims: SessionClaims, identity: Identity): string {
+  return encodeBase64Url(encoder.encode(JSON.stringify({ v: 1, sid: claims.sid, id: identity, fresh: claims.fresh, exp: claims.exp })));
+}
+
+/** The cookie value; the identity is compacted when the whole one would pass MAX_COOKIE_BYTES. */
 export async function sealSession(key: CryptoKey, claims: SessionClaims): Promise<string> {
-  const body = encodeBase64Url(
-    encoder.encode(JSON.stringify({ v: 1, sid: claims.sid, id: claims.identity, fresh: claims.fresh, exp: claims.exp })),
-  );
+  let body = sealedBody(claims, claims.identity);
+  // 44: the dot and the MAC in base64url.
+  if (body.length + 44 > MAX_COOKIE_BYTES) body = sealedBody(claims, compactIdentity(claims.identity));
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(body)));
   return `${body}.${encodeBase64Url(mac)}`;
 }

@@ -52,10 +52,12 @@ export function createMediaEdge(deps: MediaEdgeDeps) {
     if (!(req.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
       return fail(caller, 'bad_request', 'Describe the upload as JSON (Content-Type: application/json).');
     }
-    // The declared length first, so an oversized body is refused without being read.
-    if (Number(req.headers.get('content-length') ?? 0) > MAX_DESCRIPTION_BYTES) return fail(caller, 'bad_request', 'The upload description is too large.');
-    const text = await req.text();
-    if (text.length > MAX_DESCRIPTION_BYTES) return fail(caller, 'bad_request', 'The upload description is too large.');
+    // The declared length first, so an oversized body is refused without being read; a body sent without
+    // one (chunked) is read only up to the limit, never whole into the isolate's memory.
+    const tooLarge = () => fail(caller, 'payload_too_large', `The upload description is larger than ${MAX_DESCRIPTION_BYTES} bytes.`);
+    if (Number(req.headers.get('content-length') ?? 0) > MAX_DESCRIPTION_BYTES) return tooLarge();
+    const text = await readTextUpTo(req, MAX_DESCRIPTION_BYTES);
+    if (text === null) return tooLarge();
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -144,6 +146,29 @@ export function createMediaEdge(deps: MediaEdgeDeps) {
     }
     return fail(caller, 'not_found', 'No such file.');
   };
+}
+
+/** The body as UTF-8 text, or null as soon as more than `max` bytes have come (the rest is not read). */
+async function readTextUpTo(req: Request, max: number): Promise<string | null> {
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(chunk.value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const part of chunks) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 export type MediaEdgeHandler = ReturnType<typeof createMediaEdge>;

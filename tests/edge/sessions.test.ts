@@ -25,6 +25,30 @@ describe('the session cookie', () => {
     expect(JSON.stringify(payload)).not.toMatch(/eyJ/);
   });
 
+  it('keeps a user in very many groups signed in: the cookie carries only the plan groups and platform role, and fits', async () => {
+    const browser = new Browser();
+    const many = Array.from({ length: 60 }, (_, i) => `/department-of-remarkably-long-group-names-${String(i).padStart(3, '0')}`);
+    const roles = ['platform-admin', ...Array.from({ length: 40 }, (_, i) => `some-application-specific-role-${i}`)];
+    const landed = await signIn(browser, { username: 'joiner', groups: [...many, '/PRO'], roles });
+    const cookie = browser.get(SESSION)!;
+    expect(cookie.value.length).toBeLessThanOrEqual(3800);
+    // No sign-in loop: the landing page opens with this cookie.
+    expect((await browser.navigate(landed)).status).toBe(200);
+    const session = (await (await browser.fetch(hostUrl('app', '/_auth/session'))).json()) as { user: { plan: string; groups: string[]; roles: string[] } };
+    expect(session.user).toMatchObject({ plan: 'PRO', groups: ['/PRO'], roles: ['platform-admin'] });
+    // Decisions are unchanged: platform-admin still opens every instance.
+    expect((await browser.fetch(hostUrl('instance3', '/api/x'))).status).toBe(200);
+  });
+
+  it('answers a clear 400 page instead of a sign-in loop when even the compacted identity cannot fit a cookie', async () => {
+    const browser = new Browser();
+    // Control characters: each is six bytes once JSON-escaped, in the username, the email and the name.
+    const res = await signIn(browser, { username: '\u0001'.repeat(250), groups: ['/PRO'] }).catch((err: Error) => err.message);
+    expect(res).toMatch(/^callback failed: 400 /);
+    expect(res).toContain('too large for a browser session');
+    expect(browser.get(SESSION)).toBeUndefined();
+  });
+
   it('opens every subdomain after one sign-in', async () => {
     const browser = new Browser();
     await signIn(browser, { username: 'one-sign-in', groups: ['/ENTERPRISE'] }, hostUrl('app', '/'));
