@@ -26,6 +26,7 @@ import { isNavigation } from './request-kind.ts';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export const AUTH_RATE_LIMIT = { limit: 60, periodSeconds: 60 };
+const LIMITED_AUTH_PATHS: ReadonlySet<string> = new Set(['/_auth/login', '/_auth/callback']);
 
 export function authRoutes(deps: AppDeps) {
   const { config } = deps;
@@ -55,6 +56,9 @@ export function authRoutes(deps: AppDeps) {
 
   auth.use(async function authRateLimit(c, next) {
     if (c.var.route.kind === 'unknown') return errorResponse(c, 'not_found', 'Not found.');
+    // Only the paths that cost the IdP or mint state are limited: an office behind one address must
+    // still be able to read its session and to sign out.
+    if (!LIMITED_AUTH_PATHS.has(c.req.path)) return next();
     const ip = c.req.header('cf-connecting-ip') ?? 'unknown';
     if (!(await limiterFor(c).allow(`auth:${ip}`))) {
       c.var.logFields.reason = 'rate_limited';

@@ -94,6 +94,16 @@ describe('rate limits', () => {
     expect(limited.headers.get('retry-after')).toBe('60');
     expect((await hammer('198.51.100.201')).status).toBe(302);
   });
+
+  it('still lets a rate-limited address read its session and sign out', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'behind-nat', groups: ['/STARTER'] });
+    for (let i = 0; i < 65; i++) await edgeFetch(`${APP}/_auth/login`, { headers: { 'cf-connecting-ip': browser.ip, accept: 'text/html' } });
+    expect((await edgeFetch(`${APP}/_auth/login`, { headers: { 'cf-connecting-ip': browser.ip } })).status).toBe(429);
+    expect((await browser.fetch(`${APP}/_auth/session`)).status).toBe(200);
+    expect((await browser.fetch(`${APP}/_auth/logout`, { method: 'POST', headers: { origin: APP } })).status).toBe(200);
+    expect((await browser.fetch(`${APP}/_auth/session`)).status).toBe(401);
+  });
 });
 
 describe('logs', () => {
