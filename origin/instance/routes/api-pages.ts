@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
-import { diffRevisions } from '../policy/diff.ts';
+import { diffRevisions, MAX_DIFF_CHANGES } from '../policy/diff.ts';
 import { renderMarkdown } from '../policy/render/markdown.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { checkedPath } from '../services/wiki.ts';
@@ -24,6 +24,9 @@ export const UpdatePageBody = z.object({
   path: z.string().max(600).optional(),
   message: Message,
 });
+
+const tooDifferent = () =>
+  new AppError('unprocessable_content', `These revisions differ in more than ${MAX_DIFF_CHANGES} lines: too large to compare line by line.`, { maxChanges: MAX_DIFF_CHANGES });
 
 export function pageApi(services: InstanceServices) {
   const { db, wiki } = services;
@@ -87,6 +90,7 @@ export function pageApi(services: InstanceServices) {
     const [a, b] = await Promise.all([findRevision(db, id, from), findRevision(db, id, to)]);
     if (!a || !b) throw new AppError('not_found', 'No such revision.');
     const diff = diffRevisions(a.content, b.content);
+    if (!diff) throw tooDifferent();
     return c.json({ pageId: id, from, to, titleChanged: a.title !== b.title, ...diff });
   });
 

@@ -45,7 +45,9 @@ export function historyRoutes(services: InstanceServices) {
     const to = Rev.parse(c.req.query('to') ?? page.revision);
     const [a, b] = await Promise.all([findRevision(db, page.id, from), findRevision(db, page.id, to)]);
     if (!a || !b) throw new AppError('not_found', 'This page has no such revision.');
-    return c.html(<DiffScreen ui={uiContext(c, services)} page={page} from={from} to={to} diff={diffRevisions(a.content, b.content)} />);
+    const diff = diffRevisions(a.content, b.content);
+    // Too different to compare: the same screen says so (with links to both revisions), as a 422 like the API.
+    return c.html(<DiffScreen ui={uiContext(c, services)} page={page} from={from} to={to} diff={diff} />, diff ? 200 : 422);
   });
 
   app.post('/_restore/*', async (c) => {
