@@ -17,7 +17,8 @@ export async function readJson<T extends z.ZodType>(c: Context<InstanceEnv>, sch
   return schema.parse(body); // a ZodError becomes 400 validation_failed naming the field
 }
 
-const MAX_INT4 = 2_147_483_647;
+/** The largest value of a Postgres integer column (ids, revision numbers). */
+export const MAX_INT4 = 2_147_483_647;
 
 /** A positive integer from the URL. Not a number → 400; a number no row can have → 404. */
 export function intParam(c: Context<InstanceEnv>, name: string): number {
