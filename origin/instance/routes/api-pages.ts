@@ -11,7 +11,7 @@ import { checkedPath } from '../services/wiki.ts';
 import { readPageView } from '../store/page-view.ts';
 import { findPage, listLivePages } from '../store/pages.ts';
 import { findRevision, listRevisions } from '../store/revisions.ts';
-import { actorOf, intParam, pageSummary, readJson } from './api-support.ts';
+import { actorOf, intParam, pageSummary, readJson, RevisionNumber } from './api-support.ts';
 
 const Title = z.string().trim().min(1, 'must not be empty').max(200);
 const Content = z.string().max(500_000, 'must be at most 500000 characters');
@@ -92,8 +92,7 @@ export function pageApi(services: InstanceServices) {
 
   app.get('/api/pages/:id/diff', async (c) => {
     const id = await historyOf(c);
-    const Query = z.object({ from: z.coerce.number().int().positive(), to: z.coerce.number().int().positive() });
-    const { from, to } = Query.parse({ from: c.req.query('from'), to: c.req.query('to') });
+    const { from, to } = z.object({ from: RevisionNumber, to: RevisionNumber }).parse({ from: c.req.query('from'), to: c.req.query('to') });
     const [a, b] = await Promise.all([findRevision(db, id, from), findRevision(db, id, to)]);
     if (!a || !b) throw new AppError('not_found', 'No such revision.');
     const diff = diffRevisions(a.content, b.content);

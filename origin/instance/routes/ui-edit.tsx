@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
+import { MAX_INT4 } from '../policy/client-input.ts';
 import { childPath, normalizePagePath } from '../policy/page-path.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { renderWithLinks, requireRole } from '../services/wiki.ts';
@@ -10,7 +11,7 @@ import { findLiveByPath } from '../store/pages.ts';
 import { EditorScreen, type EditorState } from '../views/editor.tsx';
 import { pageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
-import { actorOf, MAX_INT4 } from './api-support.ts';
+import { actorOf } from './api-support.ts';
 import { formFields, pathAfter, seeOther } from './ui-support.ts';
 
 export function editRoutes(services: InstanceServices) {

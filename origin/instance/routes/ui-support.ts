@@ -3,17 +3,23 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
+import { containsNul, nulRefused } from '../policy/client-input.ts';
 
 export async function formFields(c: Context<InstanceEnv>): Promise<Record<string, string>> {
   const body = await c.req.parseBody().catch(() => {
     throw new AppError('bad_request', 'The form could not be read.');
   });
-  return Object.fromEntries(Object.entries(body).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
+  const fields: Record<string, string> = Object.fromEntries(Object.entries(body).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])));
+  if (containsNul(fields)) throw nulRefused();
+  return fields;
 }
 
 /** `/_edit/handbook/x` with prefix `/_edit` → `/handbook/x`; `/_edit` or `/_edit/` → `/`. */
 export function pathAfter(c: Context, prefix: string): string {
-  return c.req.path.slice(prefix.length) || '/';
+  const path = c.req.path.slice(prefix.length) || '/';
+  // No page path holds U+0000 (and Postgres text cannot): nothing to look up.
+  if (path.includes('\u0000')) throw new AppError('not_found', 'No such page.');
+  return path;
 }
 
 /** Browsers say where a form post came from; refuse posts from other sites. */
