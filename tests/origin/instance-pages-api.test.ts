@@ -1,7 +1,7 @@
 // The pages API: create, read, list, edit, and every kind of bad input answered without a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
-import { createPage, editor } from './helpers/people.ts';
+import { createPage, demoteReader, editor, reader } from './helpers/people.ts';
 
 let h: InstanceHarness;
 beforeAll(async () => {
@@ -135,6 +135,18 @@ describe('editing pages', () => {
     const page = await createPage(h, { path: '/edit/same', title: 'Same', content: 'v1' });
     const res = await h.api(`/api/pages/${page.id}`, { method: 'PUT', as: editor, body: { revision: 1, content: 'v1' } });
     expect(res.body.revision).toBe(1);
+  });
+});
+
+describe('previewing', () => {
+  it('renders a preview for editors, as a save would, and refuses readers with 403', async () => {
+    await demoteReader(h);
+    const ok = await h.api('/api/preview', { method: 'POST', as: editor, body: { content: '# Draft\n\n**bold**' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.html).toContain('<strong>bold</strong>');
+    const refused = await h.api('/api/preview', { method: 'POST', as: reader, body: { content: '# Draft' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
   });
 });
 

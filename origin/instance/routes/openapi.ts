@@ -81,7 +81,7 @@ export const openApiDocument = {
       },
     },
     '/api/preview': {
-      post: { summary: 'Render Markdown exactly as a save would (sanitised)', requestBody: body(z.object({ content: z.string(), path: z.string().optional() })), responses: { 200: ok('HTML and TOC'), ...errors(400) } },
+      post: { summary: 'Render Markdown exactly as a save would (sanitised; editors)', requestBody: body(z.object({ content: z.string(), path: z.string().optional() })), responses: { 200: ok('HTML and TOC'), ...errors(400, 403) } },
     },
     '/api/me': { get: { summary: 'The signed-in user, their role and permissions here', responses: { 200: ok('Me') } } },
     '/api/users': { get: { summary: 'People of this instance', responses: { 200: ok('Users') } } },
