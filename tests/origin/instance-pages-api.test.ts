@@ -56,6 +56,30 @@ describe('creating pages', () => {
     expect(wrongType.body.error.message).toContain('content');
   });
 
+  it('answers 415 for a body not sent as application/json, however JSON it looks', async () => {
+    const body = JSON.stringify({ title: 'Plain', content: 'text/plain is what a cross-site form can send' });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
+      const res = await h.api('/api/pages', { method: 'POST', as: editor, body, headers: { 'content-type': type } });
+      expect(res.status, type).toBe(415);
+      expect(res.body.error.code).toBe('unsupported_media_type');
+    }
+    const withCharset = await h.api('/api/pages', { method: 'POST', as: editor, body, headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    expect(withCharset.status).toBe(201);
+  });
+
+  it('refuses API posts a browser says came from another site or another subdomain of the platform', async () => {
+    const page = await createPage(h, { path: '/csrf/api', title: 'CSRF API', content: 'one' });
+    await h.api(`/api/pages/${page.id}`, { method: 'PUT', as: editor, body: { revision: 1, content: 'two' } });
+    for (const from of ['cross-site', 'same-site']) {
+      // A bodiless POST: nothing but this check stands between another site's form and the restore.
+      const res = await h.api(`/api/pages/${page.id}/revisions/1/restore`, { method: 'POST', as: editor, headers: { 'sec-fetch-site': from } });
+      expect(res.status, from).toBe(403);
+    }
+    expect((await h.api(`/api/pages/${page.id}`, { as: editor })).body.revision).toBe(2);
+    const fromHere = await h.api(`/api/pages/${page.id}/revisions/1/restore`, { method: 'POST', as: editor, headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(fromHere.status).toBe(200);
+  });
+
   it('answers 413 for a body over the size limit', async () => {
     const res = await h.api('/api/pages', { method: 'POST', as: editor, body: { title: 'Big', content: 'x'.repeat(3 * 1024 * 1024) } });
     expect(res.status).toBe(413);

@@ -162,6 +162,14 @@ describe('page chrome', () => {
     expect(res.status).toBe(403);
   });
 
+  it('refuses a form posted from another subdomain of the platform (same-site), and takes one from this wiki', async () => {
+    const fromSibling = await post('/_new', { title: 'Sibling', path: '/sibling', content: 'x', intent: 'save' }, editor, { 'sec-fetch-site': 'same-site' });
+    expect(fromSibling.status).toBe(403);
+    expect((await html('/sibling')).status).toBe(404);
+    const fromHere = await post('/_new', { title: 'Sibling', path: '/sibling', content: 'x', intent: 'save' }, editor, { 'sec-fetch-site': 'same-origin' });
+    expect(fromHere.status).toBe(303);
+  });
+
   it('never answers 500 to odd paths', async () => {
     for (const path of ['/%E0%A4%A', '/a%2Fb', '/_diff/ops/runbook?from=x', '/_revision/ops/runbook?rev=-1', '/_trash/abc/restore', '/..%2F..%2Fetc']) {
       const res = await h.request(path, { as: editor, headers: { accept: 'text/html' } });

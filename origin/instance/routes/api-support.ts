@@ -9,6 +9,10 @@ import type { PageRow } from '../store/pages.ts';
 import { MARK_END, MARK_START } from '../store/search.ts';
 
 export async function readJson<T extends z.ZodType>(c: Context<InstanceEnv>, schema: T): Promise<z.infer<T>> {
+  // Only JSON said to be JSON: a cross-site <form enctype="text/plain"> can carry a JSON-looking body
+  // without a CORS preflight; an application/json request cannot.
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new AppError('unsupported_media_type', 'The request body must be JSON sent as application/json.');
   let body: unknown;
   try {
     body = await c.req.json();

@@ -1,5 +1,5 @@
 // Helpers for the HTML form routes: reading form fields, the page path after an action prefix, and a
-// same-site check (the edge checks Origin too; this keeps the origin safe on its own).
+// same-origin check for posts (the edge checks Origin too; this keeps the origin safe on its own).
 import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
@@ -22,10 +22,15 @@ export function pathAfter(c: Context, prefix: string): string {
   return path;
 }
 
-/** Browsers say where a form post came from; refuse posts from other sites. */
+/**
+ * Browsers say where a post came from; refuse posts (forms and API calls) from anywhere but this wiki.
+ * `same-site` too: the other instances and the portal are subdomains of the same site, and none of them
+ * posts here. Callers that are not browsers (the edge, API clients) send no such header.
+ */
 export const sameSiteOnly: MiddlewareHandler<InstanceEnv> = async function sameSiteOnly(c, next) {
-  if (c.req.method === 'POST' && c.req.header('sec-fetch-site') === 'cross-site') {
-    throw new AppError('forbidden', 'Forms can only be sent from this wiki.');
+  const from = c.req.header('sec-fetch-site');
+  if (c.req.method === 'POST' && (from === 'cross-site' || from === 'same-site')) {
+    throw new AppError('forbidden', 'Only pages of this wiki can post here.');
   }
   await next();
 };
