@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** Well-formed, but more than the server will do for one request (e.g. a diff of two very different revisions). */
+  unprocessable_content: 422,
   rate_limited: 429,
   internal: 500,
   bad_gateway: 502,

@@ -14,6 +14,18 @@ export type MaybeAsyncVerifier = (token: string | undefined | null, audience: st
 /** Paths that answer without an assertion: probes and scrapers do not come through the edge. */
 export const UNAUTHENTICATED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
+/**
+ * Probes and metrics answer only callers on the origin host's network. A request that came through the
+ * edge carries its assertion and x-forwarded-host (the edge always sets both); the edge refuses these
+ * paths itself, and this second layer holds if a spelling slips past it (`/%6Detrics` is `/metrics` here).
+ */
+export const directCallersOnly = createMiddleware<BaseEnv>(function directCallersOnly(c, next) {
+  if (c.req.header(ASSERTION_HEADER) !== undefined || c.req.header('x-forwarded-host') !== undefined) {
+    throw new AppError('not_found', 'Nothing here.');
+  }
+  return next();
+});
+
 export function requireAssertion(options: { verify: MaybeAsyncVerifier; audience: string }) {
   const { verify, audience } = options;
   const accept = (c: Context<BaseEnv>, result: AssertionResult, next: Next) => {

@@ -1,9 +1,9 @@
 // The middleware stack every origin role shares, in order: the request envelope (id, security headers,
-// metrics, access log) → probes and metrics → assertion.
+// metrics, access log) → probes and metrics (direct callers only) → assertion.
 // Roles add their routes to the app this returns.
 import { Hono, type ErrorHandler, type NotFoundHandler } from 'hono';
 import { cacheVerifications } from './assertion-cache.ts';
-import { requireAssertion, type AssertionVerifier } from './assertion.ts';
+import { directCallersOnly, requireAssertion, UNAUTHENTICATED_PATHS, type AssertionVerifier } from './assertion.ts';
 import type { BaseEnv } from './env.ts';
 import { createErrorHandler, createNotFoundHandler, type HtmlErrorRenderer } from './error-handler.ts';
 import { healthRoutes } from './health.ts';
@@ -30,6 +30,7 @@ export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   const app = new Hono<E>();
   const hsts = deps.publicUrlPattern !== undefined && servesHttps(deps.publicUrlPattern);
   app.use(requestEnvelope({ logger: deps.logger, metrics: deps.metrics, connectSrc: deps.connectSrc, hsts }));
+  for (const path of UNAUTHENTICATED_PATHS) app.use(path, directCallersOnly);
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));
   app.use(requireAssertion({ verify: cacheVerifications(deps.verify), audience: deps.audience }));

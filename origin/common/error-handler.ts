@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { AppError, ERROR_STATUS, errorBody, type ErrorCode } from '#shared/errors';
 import type { BaseEnv } from './env.ts';
+import { loggableError } from './loggable-error.ts';
 
 export interface ErrorView {
   status: number;
@@ -48,7 +49,7 @@ export function createErrorHandler(renderHtml?: HtmlErrorRenderer): ErrorHandler
   return async function onError(err, c) {
     const requestId = c.var.requestId ?? 'unknown';
     const view = toView(err, requestId);
-    if (view.status >= 500) c.var.log?.error({ err, path: c.req.path }, 'request failed');
+    if (view.status >= 500) c.var.log?.error({ err: loggableError(err), path: c.req.path }, 'request failed');
     else c.var.log?.info({ code: view.code, path: c.req.path, message: view.message }, 'request refused');
     if (renderHtml && wantsHtml(c) && view.code !== 'unauthenticated') return renderHtml(c, view);
     return c.json(errorBody(view.code, view.message, view.requestId, view.details), view.status as 400);

@@ -50,6 +50,8 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
   // @hono/node-server build a full Request object, and a GET should not even pass through the layer.
   app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody);
   app.use(identify(services.directory));
+  // Before the API as before the forms: a bodiless POST (restore, trash) needs no JSON to be forged.
+  app.use('/api/*', sameSiteOnly);
   app.route('/', openApiRoute());
   app.route('/', pageApi(services));
   app.route('/', trashApi(services));

@@ -49,6 +49,20 @@ describe('revision history', () => {
     expect((await h.api(`/api/pages/${page.id}/diff?from=1&to=x`, { as: editor })).status).toBe(400);
   });
 
+  it('answers a diff of two very different large revisions with "too large to compare", in the API and the browser', async () => {
+    const lines = (word: string) => Array.from({ length: 3000 }, (_, i) => `${word} line ${i}`).join('\n');
+    const page = await createPage(h, { path: '/hist/too-large', title: 'Too large', content: lines('first') });
+    expect((await edit(page.id, 1, lines('second'))).status).toBe(200);
+    const api = await h.api(`/api/pages/${page.id}/diff?from=1&to=2`, { as: editor });
+    expect(api.status).toBe(422);
+    expect(api.body.error).toMatchObject({ code: 'unprocessable_content', message: expect.stringContaining('too large to compare'), requestId: expect.any(String) });
+    const html = await h.request('/_diff/hist/too-large?from=1&to=2', { as: editor, headers: { accept: 'text/html' } });
+    expect(html.status).toBe(422);
+    const text = await html.text();
+    expect(text).toContain('data-testid="diff-too-large"');
+    expect(text).toContain('href="/_revision/hist/too-large?rev=1"');
+  });
+
   it('restores an old revision as a new revision, keeping the history', async () => {
     const page = await createPage(h, { path: '/hist/restore', title: 'Original title', content: 'original' });
     await h.api(`/api/pages/${page.id}`, { method: 'PUT', as: editor, body: { revision: 1, title: 'Changed title', content: 'changed' } });

@@ -1,7 +1,7 @@
 // Trash and restore, purge, and moves/renames that keep every link and backlink working.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
-import { admin, createPage, editor } from './helpers/people.ts';
+import { admin, createPage, demoteReader, editor, reader } from './helpers/people.ts';
 
 let h: InstanceHarness;
 beforeAll(async () => {
@@ -44,6 +44,27 @@ describe('trash', () => {
     expect((await h.api(`/api/trash/${page.id}`, { method: 'DELETE', as: admin })).status).toBe(204);
     expect((await h.api('/api/trash', { as: editor })).body.pages.map((p: { id: number }) => p.id)).not.toContain(page.id);
     expect((await h.api(`/api/pages/${page.id}/revisions`, { as: editor })).status).toBe(404);
+  });
+
+  it('hides a trashed page’s history, revisions and diffs from readers, and keeps them for editors', async () => {
+    await demoteReader(h);
+    const page = await createPage(h, { path: '/trash/secret', title: 'Secret', content: 'salary list' });
+    await h.api(`/api/pages/${page.id}`, { method: 'PUT', as: editor, body: { revision: 1, content: 'salary list v2' } });
+    const history = [`/api/pages/${page.id}/revisions`, `/api/pages/${page.id}/revisions/1`, `/api/pages/${page.id}/diff?from=1&to=2`];
+    for (const path of history) expect((await h.api(path, { as: reader })).status, `live ${path}`).toBe(200);
+    await h.api(`/api/pages/${page.id}`, { method: 'DELETE', as: editor });
+
+    for (const path of history) {
+      const res = await h.api(path, { as: reader });
+      expect(res.status, path).toBe(404);
+      expect(JSON.stringify(res.body)).not.toContain('salary');
+      expect((await h.api(path, { as: editor })).status, `editor ${path}`).toBe(200);
+    }
+    expect((await h.api(`/api/pages/${page.id}/revisions/1`, { as: editor })).body.content).toBe('salary list');
+    // The browser's history views find live pages only, so a trashed page is not there for anyone.
+    for (const path of ['/_history/trash/secret', '/_revision/trash/secret?rev=1', '/_diff/trash/secret?from=1&to=2']) {
+      for (const who of [reader, editor]) expect((await h.request(path, { as: who, headers: { accept: 'text/html' } })).status, path).toBe(404);
+    }
   });
 
   it('answers 404 when deleting a page twice', async () => {

@@ -1,7 +1,7 @@
 // The pages API: create, read, list, edit, and every kind of bad input answered without a 500.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
-import { createPage, editor } from './helpers/people.ts';
+import { createPage, demoteReader, editor, reader } from './helpers/people.ts';
 
 let h: InstanceHarness;
 beforeAll(async () => {
@@ -54,6 +54,30 @@ describe('creating pages', () => {
     const wrongType = await h.api('/api/pages', { method: 'POST', as: editor, body: { title: 12, content: ['x'] } });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.error.message).toContain('content');
+  });
+
+  it('answers 415 for a body not sent as application/json, however JSON it looks', async () => {
+    const body = JSON.stringify({ title: 'Plain', content: 'text/plain is what a cross-site form can send' });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', '']) {
+      const res = await h.api('/api/pages', { method: 'POST', as: editor, body, headers: { 'content-type': type } });
+      expect(res.status, type).toBe(415);
+      expect(res.body.error.code).toBe('unsupported_media_type');
+    }
+    const withCharset = await h.api('/api/pages', { method: 'POST', as: editor, body, headers: { 'content-type': 'Application/JSON; charset=utf-8' } });
+    expect(withCharset.status).toBe(201);
+  });
+
+  it('refuses API posts a browser says came from another site or another subdomain of the platform', async () => {
+    const page = await createPage(h, { path: '/csrf/api', title: 'CSRF API', content: 'one' });
+    await h.api(`/api/pages/${page.id}`, { method: 'PUT', as: editor, body: { revision: 1, content: 'two' } });
+    for (const from of ['cross-site', 'same-site']) {
+      // A bodiless POST: nothing but this check stands between another site's form and the restore.
+      const res = await h.api(`/api/pages/${page.id}/revisions/1/restore`, { method: 'POST', as: editor, headers: { 'sec-fetch-site': from } });
+      expect(res.status, from).toBe(403);
+    }
+    expect((await h.api(`/api/pages/${page.id}`, { as: editor })).body.revision).toBe(2);
+    const fromHere = await h.api(`/api/pages/${page.id}/revisions/1/restore`, { method: 'POST', as: editor, headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(fromHere.status).toBe(200);
   });
 
   it('answers 413 for a body over the size limit', async () => {
@@ -135,6 +159,18 @@ describe('editing pages', () => {
     const page = await createPage(h, { path: '/edit/same', title: 'Same', content: 'v1' });
     const res = await h.api(`/api/pages/${page.id}`, { method: 'PUT', as: editor, body: { revision: 1, content: 'v1' } });
     expect(res.body.revision).toBe(1);
+  });
+});
+
+describe('previewing', () => {
+  it('renders a preview for editors, as a save would, and refuses readers with 403', async () => {
+    await demoteReader(h);
+    const ok = await h.api('/api/preview', { method: 'POST', as: editor, body: { content: '# Draft\n\n**bold**' } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.html).toContain('<strong>bold</strong>');
+    const refused = await h.api('/api/preview', { method: 'POST', as: reader, body: { content: '# Draft' } });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('forbidden');
   });
 });
 

@@ -93,6 +93,21 @@ describe('instance probes and metrics', () => {
     expect((await res.json()).database).toBe('ok');
   });
 
+  it('answers probes and metrics 404 to a request that came through the edge, however the path is spelled', async () => {
+    for (const path of ['/metrics', '/%6Detrics', '/%72eadyz', '/healthz', '/%68ealthz']) {
+      const viaEdge = await h.request(path); // carries a valid assertion, as everything the edge forwards does
+      expect(viaEdge.status, path).toBe(404);
+      expect((await viaEdge.json()).error).toMatchObject({ code: 'not_found', requestId: expect.any(String) });
+      const forwarded = await h.request(path, { as: null, headers: { 'x-forwarded-host': 'instance1.wikiplatform.localhost:8787' } });
+      expect(forwarded.status, `${path} with x-forwarded-host`).toBe(404);
+    }
+    expect(await (await h.request('/%6Detrics', { headers: { accept: 'text/html' } })).text()).not.toContain('http_requests_total');
+  });
+
+  it('still answers probes and metrics to a direct caller, the encoded spelling included', async () => {
+    for (const path of ['/metrics', '/%6Detrics', '/readyz', '/healthz']) expect((await h.request(path, { as: null })).status, path).toBe(200);
+  });
+
   it('exposes Prometheus metrics labelled with the instance, route and status', async () => {
     await h.request('/');
     const res = await h.request('/metrics', { as: null });

@@ -58,6 +58,19 @@ describe('writing pages in the browser', () => {
     expect(text).toContain('name="revision" value="2"');
   });
 
+  it('refuses an edit form without a whole revision number with 400, leaving the page as it was', async () => {
+    const before = await html('/ops/runbook');
+    const fields = { title: 'Runbook', path: '/ops/runbook', content: 'my text, from no known revision', intent: 'save' };
+    for (const revision of [undefined, '', 'latest', '1.5', '-2', '99999999999']) {
+      const res = await post('/_edit/ops/runbook', revision === undefined ? fields : { ...fields, revision });
+      expect(res.status, `revision ${revision}`).toBe(400);
+      expect(await res.text()).toContain('revision');
+    }
+    const preview = await post('/_edit/ops/runbook', { ...fields, intent: 'preview' });
+    expect(preview.status).toBe(400);
+    expect((await html('/ops/runbook')).text).toBe(before.text);
+  });
+
   it('lists history, shows a diff and restores the first revision', async () => {
     const history = await html('/_history/ops/runbook');
     expect(history.text).toContain('data-testid="history"');
@@ -147,6 +160,14 @@ describe('page chrome', () => {
   it('refuses a form posted from another site', async () => {
     const res = await post('/_new', { title: 'CSRF', content: 'x', intent: 'save' }, editor, { 'sec-fetch-site': 'cross-site' });
     expect(res.status).toBe(403);
+  });
+
+  it('refuses a form posted from another subdomain of the platform (same-site), and takes one from this wiki', async () => {
+    const fromSibling = await post('/_new', { title: 'Sibling', path: '/sibling', content: 'x', intent: 'save' }, editor, { 'sec-fetch-site': 'same-site' });
+    expect(fromSibling.status).toBe(403);
+    expect((await html('/sibling')).status).toBe(404);
+    const fromHere = await post('/_new', { title: 'Sibling', path: '/sibling', content: 'x', intent: 'save' }, editor, { 'sec-fetch-site': 'same-origin' });
+    expect(fromHere.status).toBe(303);
   });
 
   it('never answers 500 to odd paths', async () => {

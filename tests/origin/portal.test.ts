@@ -86,6 +86,10 @@ describe('portal', () => {
     expect(await (await get('/metrics', null)).text()).toContain('instance="portal"');
   });
 
+  it('answers probes 404 to a request that came through the edge (the %-encoded spelling included)', async () => {
+    for (const path of ['/%6Detrics', '/metrics', '/readyz']) expect((await get(path, identity())).status, path).toBe(404);
+  });
+
   it('shows the plans page naming which plans open the instance the user was refused', async () => {
     const res = await get('/plans?instance=instance2', identity());
     expect(res.status).toBe(200);

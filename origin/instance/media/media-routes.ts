@@ -21,6 +21,7 @@ import {
   type UploadRefusal,
 } from '#shared/media-policy';
 import type { BaseVariables } from '../../common/env.ts';
+import { containsNul, MAX_INT4, nulRefused, wholeNumber } from '../policy/client-input.ts';
 import { can, type Role } from '../policy/roles.ts';
 import { markdownReference } from './markdown-reference.ts';
 import { DEFAULT_USER_PENDING_MULTIPLE, type MediaConfig } from './media-config.ts';
@@ -94,11 +95,22 @@ async function storageCall<T>(call: () => Promise<T>): Promise<T> {
 }
 
 async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
+  let body: unknown;
   try {
-    return await req.json();
+    body = await req.json();
   } catch {
     throw new AppError('bad_request', 'The request body is not valid JSON.');
   }
+  if (containsNul(body)) throw nulRefused();
+  return body;
+}
+
+/** An optional whole-number query parameter: absent → undefined; anything but plain digits up to `max` → 400. */
+function numberQuery(raw: string | undefined, name: string, max = MAX_INT4): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const value = wholeNumber(raw, max);
+  if (value === null) throw new AppError('validation_failed', `${name}: must be a whole number up to ${max}`, { fields: [{ field: name, message: 'must be a whole number' }] });
+  return value;
 }
 
 export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
@@ -195,8 +207,9 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
   });
 
   app.get('/api/media', async (c) => {
-    const limit = Math.min(100, Math.max(1, Number(c.req.query('limit') ?? 50) || 50));
-    const before = Number(c.req.query('before') ?? 0) || undefined;
+    // A page size beyond 100 is taken as 100; `before` is the `next` id of the previous page.
+    const limit = Math.min(100, Math.max(1, numberQuery(c.req.query('limit'), 'limit') ?? 50));
+    const before = numberQuery(c.req.query('before'), 'before') || undefined;
     const rows = await listMedia(db, { limit, before });
     const next = rows.length === limit ? rows[rows.length - 1]!.id : null;
     return c.json({ items: rows.map(toMediaRecord), next });
@@ -209,7 +222,8 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
   });
 
   app.delete('/api/media/:id{[0-9]+}', async (c) => {
-    const row = await findMedia(db, { id: Number(c.req.param('id')) });
+    const id = wholeNumber(c.req.param('id'));
+    const row = id === null ? undefined : await findMedia(db, { id }); // beyond an integer column: no such row
     if (!row) throw new AppError('not_found', 'No such file.');
     const mayDelete = c.var.role === 'admin' || (can(c.var.role, 'write') && row.uploadedBy === c.var.user.id);
     if (!mayDelete) throw new AppError('forbidden', 'Only the uploader or an admin can delete this file.');

@@ -1,5 +1,6 @@
 // Builds the prefix query used for quick navigation ("onbo" finds "Onboarding"). Pure: the words are
 // reduced to letters and digits, so nothing the user types can break to_tsquery's syntax.
+import { nulRefused } from './client-input.ts';
 
 const MAX_TERMS = 8;
 
@@ -19,5 +20,6 @@ export function prefixQuery(input: string): string | null {
 
 /** Search input is trimmed and bounded; an empty query searches nothing. */
 export function cleanQuery(input: string | undefined): string {
+  if (input?.includes('\u0000')) throw nulRefused();
   return (input ?? '').trim().slice(0, 200);
 }

@@ -42,6 +42,8 @@ export function miscApi(services: InstanceServices) {
   });
 
   app.post('/api/preview', async (c) => {
+    // Rendering is the costliest work a request can ask for; it is for people who can save what they preview.
+    requireRole(actorOf(c), 'write');
     const body = await readJson(c, z.object({ content: z.string().max(500_000), path: z.string().max(600).optional() }));
     const { rendered } = await renderWithLinks(db, body.content, body.path ? checkedPath(body.path) : '/');
     return c.json({ html: rendered.html, toc: rendered.toc });

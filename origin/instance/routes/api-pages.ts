@@ -1,16 +1,17 @@
 // JSON API for pages and their history (documented in openapi.ts).
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
-import { diffRevisions } from '../policy/diff.ts';
+import { diffRevisions, MAX_DIFF_CHANGES } from '../policy/diff.ts';
 import { renderMarkdown } from '../policy/render/markdown.ts';
+import { can } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { checkedPath } from '../services/wiki.ts';
 import { readPageView } from '../store/page-view.ts';
 import { findPage, listLivePages } from '../store/pages.ts';
 import { findRevision, listRevisions } from '../store/revisions.ts';
-import { actorOf, intParam, pageSummary, readJson } from './api-support.ts';
+import { actorOf, intParam, pageSummary, readJson, RevisionNumber } from './api-support.ts';
 
 const Title = z.string().trim().min(1, 'must not be empty').max(200);
 const Content = z.string().max(500_000, 'must be at most 500000 characters');
@@ -24,6 +25,9 @@ export const UpdatePageBody = z.object({
   path: z.string().max(600).optional(),
   message: Message,
 });
+
+const tooDifferent = () =>
+  new AppError('unprocessable_content', `These revisions differ in more than ${MAX_DIFF_CHANGES} lines: too large to compare line by line.`, { maxChanges: MAX_DIFF_CHANGES });
 
 export function pageApi(services: InstanceServices) {
   const { db, wiki } = services;
@@ -61,14 +65,20 @@ export function pageApi(services: InstanceServices) {
     return c.json({ id: row.id, path: row.path, title: row.title, trashed: true, deletedAt: row.deletedAt });
   });
 
+  /** The id of a page whose history this user may read: the trash, and what is in it, is for writers. */
+  const historyOf = async (c: Context<InstanceEnv>): Promise<number> => {
+    const page = await findPage(db, intParam(c, 'id'));
+    if (!page || (page.deletedAt && !can(c.var.role, 'write'))) throw new AppError('not_found', 'No such page.');
+    return page.id;
+  };
+
   app.get('/api/pages/:id/revisions', async (c) => {
-    const id = intParam(c, 'id');
-    if (!(await findPage(db, id))) throw new AppError('not_found', 'No such page.');
+    const id = await historyOf(c);
     return c.json({ revisions: await listRevisions(db, id) });
   });
 
   app.get('/api/pages/:id/revisions/:rev', async (c) => {
-    const id = intParam(c, 'id');
+    const id = await historyOf(c);
     const revision = await findRevision(db, id, intParam(c, 'rev'));
     if (!revision) throw new AppError('not_found', 'No such revision.');
     // Old revisions are rendered on demand; their links are shown unresolved (a snapshot, not the live page).
@@ -81,12 +91,12 @@ export function pageApi(services: InstanceServices) {
   });
 
   app.get('/api/pages/:id/diff', async (c) => {
-    const id = intParam(c, 'id');
-    const Query = z.object({ from: z.coerce.number().int().positive(), to: z.coerce.number().int().positive() });
-    const { from, to } = Query.parse({ from: c.req.query('from'), to: c.req.query('to') });
+    const id = await historyOf(c);
+    const { from, to } = z.object({ from: RevisionNumber, to: RevisionNumber }).parse({ from: c.req.query('from'), to: c.req.query('to') });
     const [a, b] = await Promise.all([findRevision(db, id, from), findRevision(db, id, to)]);
     if (!a || !b) throw new AppError('not_found', 'No such revision.');
     const diff = diffRevisions(a.content, b.content);
+    if (!diff) throw tooDifferent();
     return c.json({ pageId: id, from, to, titleChanged: a.title !== b.title, ...diff });
   });
 

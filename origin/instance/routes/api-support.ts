@@ -1,23 +1,30 @@
 // Small helpers every API route uses: JSON bodies checked by a schema, numeric ids, the acting user.
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
+import { containsNul, MAX_INT4, nulRefused } from '../policy/client-input.ts';
 import type { Actor } from '../services/wiki.ts';
 import type { PageRow } from '../store/pages.ts';
 import { MARK_END, MARK_START } from '../store/search.ts';
 
 export async function readJson<T extends z.ZodType>(c: Context<InstanceEnv>, schema: T): Promise<z.infer<T>> {
+  // Only JSON said to be JSON: a cross-site <form enctype="text/plain"> can carry a JSON-looking body
+  // without a CORS preflight; an application/json request cannot.
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new AppError('unsupported_media_type', 'The request body must be JSON sent as application/json.');
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
     throw new AppError('bad_request', 'The request body must be a JSON object.');
   }
+  if (containsNul(body)) throw nulRefused();
   return schema.parse(body); // a ZodError becomes 400 validation_failed naming the field
 }
 
-const MAX_INT4 = 2_147_483_647;
+/** A revision number from a query string: 400 unless a whole number an integer column can hold. */
+export const RevisionNumber = z.coerce.number({ error: 'must be a revision number' }).int().positive().max(MAX_INT4);
 
 /** A positive integer from the URL. Not a number → 400; a number no row can have → 404. */
 export function intParam(c: Context<InstanceEnv>, name: string): number {

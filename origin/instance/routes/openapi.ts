@@ -17,6 +17,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Your role does not allow this',
   404: 'No such page, revision or user',
   409: 'Stale revision (details.currentRevision, details.current) or path taken',
+  422: 'The revisions differ in too many lines to compare (details.maxChanges)',
 };
 const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
 const body = (schema: z.ZodType) => ({ required: true, ...json(z.toJSONSchema(schema, { io: 'input' })) });
@@ -67,7 +68,7 @@ export const openApiDocument = {
     },
     '/api/pages/{id}/diff': {
       parameters: [id(), { name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }],
-      get: { summary: 'Line diff between two revisions', responses: { 200: ok('Diff'), ...errors(400, 404) } },
+      get: { summary: 'Line diff between two revisions', responses: { 200: ok('Diff'), ...errors(400, 404, 422) } },
     },
     '/api/trash': { get: { summary: 'Pages in the trash (editors)', responses: { 200: ok('Trashed pages'), ...errors(403) } } },
     '/api/trash/{id}/restore': { parameters: [id()], post: { summary: 'Restore a page from the trash', responses: { 200: ok('Restored', ref('PageSummary')), ...errors(403, 404, 409) } } },
@@ -80,7 +81,7 @@ export const openApiDocument = {
       },
     },
     '/api/preview': {
-      post: { summary: 'Render Markdown exactly as a save would (sanitised)', requestBody: body(z.object({ content: z.string(), path: z.string().optional() })), responses: { 200: ok('HTML and TOC'), ...errors(400) } },
+      post: { summary: 'Render Markdown exactly as a save would (sanitised; editors)', requestBody: body(z.object({ content: z.string(), path: z.string().optional() })), responses: { 200: ok('HTML and TOC'), ...errors(400, 403) } },
     },
     '/api/me': { get: { summary: 'The signed-in user, their role and permissions here', responses: { 200: ok('Me') } } },
     '/api/users': { get: { summary: 'People of this instance', responses: { 200: ok('Users') } } },

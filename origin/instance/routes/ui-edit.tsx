@@ -3,6 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
+import { MAX_INT4 } from '../policy/client-input.ts';
 import { childPath, normalizePagePath } from '../policy/page-path.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { renderWithLinks, requireRole } from '../services/wiki.ts';
@@ -55,17 +56,24 @@ export function editRoutes(services: InstanceServices) {
     const page = await findLiveByPath(db, pathAfter(c, '/_edit'));
     if (!page) throw new AppError('not_found', 'This page no longer exists (moved or trashed?).');
     const f = await formFields(c);
-    const revision = Number(f.revision);
+    // The revision the edit started from is what turns a stale save into a conflict; without it, the
+    // save would silently overwrite whatever was saved meanwhile.
+    const revision = /^\d{1,10}$/.test(f.revision ?? '') ? Number(f.revision) : 0;
+    if (revision < 1 || revision > MAX_INT4) {
+      throw new AppError('validation_failed', 'revision: the form must say which revision your edit started from; open the editor again.', {
+        fields: [{ field: 'revision', message: 'must be a revision number' }],
+      });
+    }
     const state: EditorState = {
       mode: 'edit', originalPath: page.path, title: f.title ?? page.title, path: f.path ?? page.path,
-      content: f.content ?? '', message: f.message ?? '', revision: Number.isInteger(revision) ? revision : page.revision,
+      content: f.content ?? '', message: f.message ?? '', revision,
     };
     if (f.intent === 'preview') return show(c, { ...state, previewHtml: await preview(state.content, state.path) });
     if (!state.title.trim()) return show(c, { ...state, error: 'A page needs a title.' }, 400);
     try {
       const row = await wiki.update(
         actorOf(c), page.id,
-        { revision: state.revision ?? page.revision, title: state.title.trim(), content: state.content, path: state.path.trim() || page.path, message: state.message },
+        { revision, title: state.title.trim(), content: state.content, path: state.path.trim() || page.path, message: state.message },
         c.var.settings.searchLanguage,
       );
       return seeOther(c, pageUrl(row.path));

@@ -1,7 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // History in the browser: the revision list, one old revision, a diff between two, and restore.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { diffRevisions } from '../policy/diff.ts';
@@ -12,10 +11,9 @@ import { findRevision, listRevisions } from '../store/revisions.ts';
 import { DiffScreen, HistoryScreen, RevisionScreen } from '../views/history.tsx';
 import { pageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
-import { actorOf } from './api-support.ts';
+import { actorOf, RevisionNumber } from './api-support.ts';
 import { pathAfter, seeOther } from './ui-support.ts';
 
-const Rev = z.coerce.number({ error: 'must be a revision number' }).int().positive();
 
 export function historyRoutes(services: InstanceServices) {
   const { db, wiki } = services;
@@ -33,7 +31,7 @@ export function historyRoutes(services: InstanceServices) {
 
   app.get('/_revision/*', async (c) => {
     const page = await pageAt(c, '/_revision');
-    const revision = await findRevision(db, page.id, Rev.parse(c.req.query('rev')));
+    const revision = await findRevision(db, page.id, RevisionNumber.parse(c.req.query('rev')));
     if (!revision) throw new AppError('not_found', 'This page has no such revision.');
     const html = renderMarkdown(revision.content, revision.path).html;
     return c.html(<RevisionScreen ui={uiContext(c, services)} page={page} revision={{ ...revision, html }} />);
@@ -41,16 +39,18 @@ export function historyRoutes(services: InstanceServices) {
 
   app.get('/_diff/*', async (c) => {
     const page = await pageAt(c, '/_diff');
-    const from = Rev.parse(c.req.query('from') ?? Math.max(1, page.revision - 1));
-    const to = Rev.parse(c.req.query('to') ?? page.revision);
+    const from = RevisionNumber.parse(c.req.query('from') ?? Math.max(1, page.revision - 1));
+    const to = RevisionNumber.parse(c.req.query('to') ?? page.revision);
     const [a, b] = await Promise.all([findRevision(db, page.id, from), findRevision(db, page.id, to)]);
     if (!a || !b) throw new AppError('not_found', 'This page has no such revision.');
-    return c.html(<DiffScreen ui={uiContext(c, services)} page={page} from={from} to={to} diff={diffRevisions(a.content, b.content)} />);
+    const diff = diffRevisions(a.content, b.content);
+    // Too different to compare: the same screen says so (with links to both revisions), as a 422 like the API.
+    return c.html(<DiffScreen ui={uiContext(c, services)} page={page} from={from} to={to} diff={diff} />, diff ? 200 : 422);
   });
 
   app.post('/_restore/*', async (c) => {
     const page = await pageAt(c, '/_restore');
-    const row = await wiki.restoreRevision(actorOf(c), page.id, Rev.parse(c.req.query('rev')), c.var.settings.searchLanguage);
+    const row = await wiki.restoreRevision(actorOf(c), page.id, RevisionNumber.parse(c.req.query('rev')), c.var.settings.searchLanguage);
     return seeOther(c, pageUrl(row.path));
   });
 

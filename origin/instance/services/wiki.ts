@@ -62,12 +62,23 @@ export function conflictError(current: PageRow): AppError {
   });
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505') return true;
+/** The Postgres error code of `err` or of the error it wraps (drizzle wraps the driver's). */
+function pgCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (typeof e.code === 'string') return e.code;
   }
-  return false;
+  return undefined;
 }
+
+const isUniqueViolation = (err: unknown) => pgCode(err) === '23505';
+
+/**
+ * Deadlock and serialization failures: Postgres rolled the whole transaction back, so running it again is
+ * safe. Saves lock pages in different orders: renaming two pages that link to each other, each holds its
+ * own page and then locks the other to re-render it.
+ */
+const RETRYABLE = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 3;
 
 function pathTaken(path: string): AppError {
   return new AppError('conflict', `Another page already lives at ${path}.`, { field: 'path' });
@@ -96,14 +107,27 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     hooks.onChange?.();
     return value;
   };
+  async function transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction(work);
+      } catch (err) {
+        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(pgCode(err) ?? '')) throw err;
+      }
+    }
+  }
+
   async function rerenderLinkers(tx: Executor, targetIds: number[], refs: LinkRef[], language: string, skip: number) {
-    for (const id of await linkersOf(tx, targetIds, refs)) {
+    // In id order, so two saves re-rendering the same pages lock them in the same order.
+    for (const id of (await linkersOf(tx, targetIds, refs)).sort((a, b) => a - b)) {
       if (id === skip) continue;
-      const page = await findPage(tx, id);
+      // Locked: an edit of this page committing between this read and the write below would otherwise
+      // be rendered over with the text it replaced.
+      const page = await findPage(tx, id, { lock: true });
       if (!page) continue;
       const { rendered, resolution } = await renderWithLinks(tx, page.content, page.path);
-      await updateRendering(tx, id, { path: page.path, title: page.title, content: page.content, rendered, authorId: null, language });
-      await replaceLinks(tx, id, rendered.refs, resolution);
+      const written = await updateRendering(tx, id, page.revision, { path: page.path, title: page.title, content: page.content, rendered, authorId: null, language });
+      if (written) await replaceLinks(tx, id, rendered.refs, resolution);
     }
   }
 
@@ -151,19 +175,17 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     async create(actor: Actor, input: CreateInput, language: string): Promise<PageRow> {
       requireRole(actor, 'write');
       const path = checkedPath(input.path ?? input.title);
-      const row = await db
-        .transaction(async (tx) => {
-          const { rendered, resolution } = await renderWithLinks(tx, input.content, path);
-          const page = await insertPage(tx, { path, title: input.title, content: input.content, rendered, authorId: actor.id, language });
-          await insertRevision(tx, { pageId: page.id, revision: 1, path, title: input.title, content: input.content, message: input.message?.trim() || 'Created', authorId: actor.id });
-          await replaceLinks(tx, page.id, rendered.refs, resolution);
-          // Links that led nowhere until now point at the new page.
-          await rerenderLinkers(tx, [], refsOf(page), language, page.id);
-          return page;
-        })
-        .catch((err) => {
-          throw isUniqueViolation(err) ? pathTaken(path) : err;
-        });
+      const row = await transaction(async (tx) => {
+        const { rendered, resolution } = await renderWithLinks(tx, input.content, path);
+        const page = await insertPage(tx, { path, title: input.title, content: input.content, rendered, authorId: actor.id, language });
+        await insertRevision(tx, { pageId: page.id, revision: 1, path, title: input.title, content: input.content, message: input.message?.trim() || 'Created', authorId: actor.id });
+        await replaceLinks(tx, page.id, rendered.refs, resolution);
+        // Links that led nowhere until now point at the new page.
+        await rerenderLinkers(tx, [], refsOf(page), language, page.id);
+        return page;
+      }).catch((err) => {
+        throw isUniqueViolation(err) ? pathTaken(path) : err;
+      });
       onSave('created');
       return row;
     },
@@ -171,7 +193,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     async update(actor: Actor, id: number, input: UpdateInput, language: string): Promise<PageRow> {
       requireRole(actor, 'write');
       try {
-        const row = await db.transaction(async (tx) => applyUpdate(tx, actor, await livePage(tx, id), input, language, 'Edited'));
+        const row = await transaction(async (tx) => applyUpdate(tx, actor, await livePage(tx, id), input, language, 'Edited'));
         onSave('updated');
         return row;
       } catch (err) {
@@ -183,7 +205,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     /** Brings back an old revision's title and content as a new revision (history is never rewritten). */
     async restoreRevision(actor: Actor, id: number, revision: number, language: string): Promise<PageRow> {
       requireRole(actor, 'write');
-      const row = await db.transaction(async (tx) => {
+      const row = await transaction(async (tx) => {
         const current = await livePage(tx, id, true);
         const old = await findRevision(tx, id, revision);
         if (!old) throw new AppError('not_found', `This page has no revision ${revision}.`);
@@ -195,7 +217,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
 
     async trash(actor: Actor, id: number, language: string): Promise<PageRow> {
       requireRole(actor, 'write');
-      const row = await db.transaction(async (tx) => {
+      const row = await transaction(async (tx) => {
         const trashed = await markTrashed(tx, id, actor.id);
         if (!trashed) throw new AppError('not_found', 'No such page (or it is already in the trash).');
         await rerenderLinkers(tx, [id], [], language, id);
@@ -206,18 +228,16 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
 
     async untrash(actor: Actor, id: number, language: string): Promise<PageRow> {
       requireRole(actor, 'write');
-      const restored = await db
-        .transaction(async (tx) => {
-          const row = await markRestored(tx, id);
-          if (!row) throw new AppError('not_found', 'No such page in the trash.');
-          await rerenderLinkers(tx, [id], refsOf(row), language, id);
-          return row;
-        })
-        .catch(async (err) => {
-          if (!isUniqueViolation(err)) throw err;
-          const page = await findPage(db, id);
-          throw new AppError('conflict', `Another page now lives at ${page?.path ?? 'its path'}; move that page first.`);
-        });
+      const restored = await transaction(async (tx) => {
+        const row = await markRestored(tx, id);
+        if (!row) throw new AppError('not_found', 'No such page in the trash.');
+        await rerenderLinkers(tx, [id], refsOf(row), language, id);
+        return row;
+      }).catch(async (err) => {
+        if (!isUniqueViolation(err)) throw err;
+        const page = await findPage(db, id);
+        throw new AppError('conflict', `Another page now lives at ${page?.path ?? 'its path'}; move that page first.`);
+      });
       return changed(restored);
     },
 

@@ -69,9 +69,19 @@ export async function updatePageIfAt(db: Executor, id: number, baseRevision: num
   return row as PageRow | undefined;
 }
 
-/** Re-renders a page whose links changed meaning (a target moved or appeared); not a new revision. */
-export async function updateRendering(db: Executor, id: number, w: PageWrite): Promise<void> {
-  await db.update(pages).set(renderedColumns(w)).where(eq(pages.id, id));
+/**
+ * Re-renders a page whose links changed meaning (a target moved or appeared); not a new revision. Writes
+ * only what rendering derives from the source, and only while the page is still at the revision that was
+ * rendered: the source columns belong to edits. False if the page moved on meanwhile.
+ */
+export async function updateRendering(db: Executor, id: number, atRevision: number, w: PageWrite): Promise<boolean> {
+  const { html, toc, plainText, search } = renderedColumns(w);
+  const rows = await db
+    .update(pages)
+    .set({ html, toc, plainText, search })
+    .where(and(eq(pages.id, id), eq(pages.revision, atRevision)))
+    .returning({ id: pages.id });
+  return rows.length > 0;
 }
 
 export async function findPage(db: Executor, id: number, options: { lock?: boolean } = {}): Promise<PageRow | undefined> {

@@ -19,12 +19,15 @@ export const MARK_START = '\uE000';
 export const MARK_END = '\uE001';
 
 export async function searchPages(db: Executor, query: string, language: string, limit = 20): Promise<SearchHit[]> {
-  const prefix = prefixQuery(query);
+  // The prefix query is built from the unaccented text: unaccent turns some letters into tsquery syntax
+  // (ʼ U+02BC into ', ː U+02D0 into :), which to_tsquery would refuse after the letters-only reduction.
+  const [unaccented] = await db.execute<{ text: string }>(sql`select wiki_unaccent(${query}) as text`);
+  const prefix = prefixQuery(unaccented?.text ?? query);
   const lang = sql`${language}::regconfig`;
   const rows = await db.execute<SearchHit>(sql`
     with q as (
       select websearch_to_tsquery(${lang}, wiki_unaccent(${query})) as words,
-             case when ${prefix}::text is null then null else to_tsquery(${lang}, wiki_unaccent(${prefix})) end as prefix
+             case when ${prefix}::text is null then null else to_tsquery(${lang}, ${prefix}) end as prefix
     )
     select p.id, p.path, p.title,
       ts_headline(${lang}, p.plain_text, case when numnode(q.words) > 0 then q.words else coalesce(q.prefix, q.words) end,

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // History of a page: every revision with author, time and note; pick two to compare; restore any.
 import { raw } from 'hono/html';
-import type { DiffSummary } from '../policy/diff.ts';
+import { MAX_DIFF_CHANGES, type DiffSummary } from '../policy/diff.ts';
 import { Layout } from './layout.tsx';
 import { Breadcrumbs, pageUrl } from './links.tsx';
 import { formatDate } from './page-view.tsx';
@@ -52,12 +52,34 @@ export function HistoryScreen(props: { ui: UiContext; page: { path: string; titl
   );
 }
 
-export function DiffScreen(props: { ui: UiContext; page: { path: string; title: string; revision: number }; from: number; to: number; diff: DiffSummary }) {
+/** `diff` is null when the revisions differ too much to compare (policy/diff.ts). */
+export function DiffScreen(props: { ui: UiContext; page: { path: string; title: string; revision: number }; from: number; to: number; diff: DiffSummary | null }) {
   const { ui, page, from, to, diff } = props;
+  const revisionUrl = (rev: number) => `${pageUrl(page.path, '_revision')}?rev=${rev}`;
   return (
     <Layout ui={ui} title={`Changes to ${page.title}`}>
       <Breadcrumbs path={page.path} />
       <h1>Changes to <a href={pageUrl(page.path)}>{page.title}</a></h1>
+      {diff ? <DiffLines page={page} from={from} to={to} diff={diff} /> : (
+        <p class="notice" data-testid="diff-too-large">
+          Revision {from} and revision {to} differ in more than {MAX_DIFF_CHANGES} lines: too large to compare line by line. Read{' '}
+          <a href={revisionUrl(from)}>revision {from}</a> and <a href={revisionUrl(to)}>revision {to}</a> instead, or go back to the{' '}
+          <a href={pageUrl(page.path, '_history')}>history</a>.
+        </p>
+      )}
+      {ui.canWrite && from !== page.revision && (
+        <form method="post" action={`${pageUrl(page.path, '_restore')}?rev=${from}`}>
+          <p><button type="submit" class="secondary" data-testid="restore-from">Restore revision {from}</button></p>
+        </form>
+      )}
+    </Layout>
+  );
+}
+
+function DiffLines(props: { page: { path: string }; from: number; to: number; diff: DiffSummary }) {
+  const { page, from, to, diff } = props;
+  return (
+    <>
       <p>
         Revision {from} → revision {to}: <span class="added-count">+{diff.added}</span> / <span class="removed-count">−{diff.removed}</span> lines ·{' '}
         <a href={pageUrl(page.path, '_history')}>History</a>
@@ -74,12 +96,7 @@ export function DiffScreen(props: { ui: UiContext; page: { path: string; title: 
           ),
         )}
       </div>
-      {ui.canWrite && from !== page.revision && (
-        <form method="post" action={`${pageUrl(page.path, '_restore')}?rev=${from}`}>
-          <p><button type="submit" class="secondary" data-testid="restore-from">Restore revision {from}</button></p>
-        </form>
-      )}
-    </Layout>
+    </>
   );
 }
 

@@ -1,4 +1,5 @@
-// Builds the real instance app on a fresh Postgres database (migrations applied), with a test edge.
+// Builds the real instance app on a fresh Postgres database (migrations applied), with a test edge and,
+// when asked, the media API on the local S3 server.
 import { Writable } from 'node:stream';
 import type { Identity } from '#shared/identity';
 import { ASSERTION_HEADER } from '#shared/headers';
@@ -8,7 +9,13 @@ import { createLogger, type Logger } from '../../../origin/common/logger.ts';
 import { createMetrics } from '../../../origin/common/metrics.ts';
 import { MIGRATIONS } from '../../../origin/migrations.ts';
 import { createInstanceApp } from '../../../origin/instance/app.tsx';
+import type { InstanceDeps } from '../../../origin/instance/deps.ts';
+import { createMediaApiRoutes } from '../../../origin/instance/media/media-routes.ts';
+import { mediaDb, mediaUsage } from '../../../origin/instance/media/media-store.ts';
+import { runMediaMigrations } from '../../../origin/instance/media/migrate.ts';
+import { createObjectStore } from '../../../origin/instance/media/object-store.ts';
 import { instanceSchema, type InstanceSchema } from '../../../origin/instance/schema.ts';
+import { startTestS3 } from '../../media/local-s3.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { createTestEdge, identity as defaultIdentity, type TestEdge } from './edge-keys.ts';
 
@@ -47,12 +54,29 @@ export function captureLogger(lines: string[]): Logger {
   return createLogger({ level: 'info', destination });
 }
 
-export async function startInstance(instanceId = 'instance1', edgeOverride?: TestEdge): Promise<InstanceHarness> {
+export interface InstanceOptions {
+  /** Mounts the media API, with the local S3 server as storage (as `npm start` wires it). */
+  media?: boolean;
+}
+
+export async function startInstance(instanceId = 'instance1', edgeOverride?: TestEdge, options: InstanceOptions = {}): Promise<InstanceHarness> {
   const testDatabase = await createTestDatabase(instanceId);
   await runMigrations(testDatabase.url, MIGRATIONS.instance);
   const database = openDatabase(testDatabase.url, instanceSchema, { max: 10 });
   const edge = edgeOverride ?? (await createTestEdge());
   const logLines: string[] = [];
+  const s3 = options.media ? await startTestS3() : undefined;
+  let media: InstanceDeps['media'];
+  if (s3) {
+    await runMediaMigrations(testDatabase.url);
+    const db = mediaDb(database.sql);
+    const config = { quotaBytes: 5 * 2 ** 30, planCaps: { STARTER: 10 * 2 ** 20, PRO: 100 * 2 ** 20, ENTERPRISE: 2 ** 30 } };
+    media = {
+      routes: createMediaApiRoutes({ instanceId, db, store: createObjectStore(s3.settings), config }),
+      storageOrigin: new URL(s3.settings.endpoint).origin,
+      usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: config.quotaBytes }),
+    };
+  }
   const app = createInstanceApp({
     instanceId,
     publicUrlPattern: 'http://{host}.wikiplatform.localhost:8787',
@@ -60,6 +84,7 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
     logger: captureLogger(logLines),
     verify: createAssertionVerifier(edge.jwks),
     metrics: createMetrics({ instance: instanceId }),
+    media,
   });
 
   async function request(path: string, options: RequestOptions = {}): Promise<Response> {
@@ -100,6 +125,7 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
     async close() {
       await database.close();
       await testDatabase.drop();
+      await s3?.stop();
     },
   };
 }

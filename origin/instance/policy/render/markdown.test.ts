@@ -103,6 +103,13 @@ describe('rendering wiki Markdown', () => {
     expect(html).toContain('<a href="/new-place#part" class="wiki-link">moved</a>');
   });
 
+  it('reads a wiki link of up to 400 characters and leaves a longer one as text', () => {
+    // `Target|` and a label: 398 characters between the brackets.
+    expect(renderMarkdown(`[[Target|${'a'.repeat(391)}]]`).refs).toEqual([{ kind: 'title', key: 'target' }]);
+    expect(renderMarkdown(`[[Target|${'a'.repeat(392)}]]`).refs).toEqual([]);
+    expect(renderMarkdown(`${'[['.repeat(1000)} [[Last]]`).refs).toEqual([{ kind: 'title', key: 'last' }]);
+  });
+
   it('extracts the words a reader sees for search', () => {
     expect(renderMarkdown('# Title\nSome **bold** text and `code`.').plainText).toBe('Title\nSome bold text and code.');
   });

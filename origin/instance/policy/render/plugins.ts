@@ -9,13 +9,19 @@ export interface RenderEnv {
   slugs?: Map<string, number>;
 }
 
+/** The most characters a wiki link takes, brackets included. */
+const MAX_WIKI_LINK = 402;
+
 /** `[[Target]]`, `[[Target|label]]`, `[[Target#section]]` → a `wiki_link` token resolved at render time. */
 export function wikiLinks(md: MarkdownIt) {
   md.inline.ruler.before('link', 'wiki_link', (state, silent) => {
     const { src, pos } = state;
     if (src.charCodeAt(pos) !== 0x5b || src.charCodeAt(pos + 1) !== 0x5b) return false;
-    const end = src.indexOf(']]', pos + 2);
-    if (end < 0 || end - pos > 400) return false;
+    // The closing `]]` is looked for within the 400 characters a link may take, not in the rest of the
+    // text: at every `[[` of a page full of them, that search would cost the whole page.
+    const close = src.slice(pos + 2, pos + MAX_WIKI_LINK).indexOf(']]');
+    if (close < 0) return false;
+    const end = pos + 2 + close;
     const inner = src.slice(pos + 2, end);
     if (inner.includes('[') || inner.includes('\n')) return false;
     const parsed = parseWikiTarget(inner);

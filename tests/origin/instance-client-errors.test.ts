@@ -1,0 +1,89 @@
+// Odd client input is the client's mistake: a 4xx in the standard error shape, never a database error
+// answered as 500. And letters that look like punctuation search like any other letters.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MEDIA_AUTHORIZE_HEADER, MEDIA_AUTHORIZE_PATH } from '#shared/media-contract';
+import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
+import { admin, createPage, editor } from './helpers/people.ts';
+
+let h: InstanceHarness;
+let pageId: number;
+beforeAll(async () => {
+  h = await startInstance('instance1', undefined, { media: true });
+  pageId = (await createPage(h, { path: '/odd', title: 'Odd input', content: 'Hawaiʻi has a word: пʼять' })).id;
+  await h.api(`/api/pages/${pageId}`, { method: 'PUT', as: editor, body: { revision: 1, content: 'second revision' } });
+});
+afterAll(() => h.close());
+
+const NUL = '\u0000';
+const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+
+const CASES: { name: string; path: string; method?: string; body?: unknown; as?: typeof editor; headers?: Record<string, string> }[] = [
+  // Postgres text cannot hold U+0000.
+  { name: 'NUL in the search text', path: `/api/search?q=a${encodeURIComponent(NUL)}b` },
+  { name: 'NUL in the search text (browser)', path: `/_search?q=a${encodeURIComponent(NUL)}b` },
+  { name: 'NUL in a new page title', path: '/api/pages', method: 'POST', body: { title: `n${NUL}ul`, content: 'x' } },
+  { name: 'NUL in new page content', path: '/api/pages', method: 'POST', body: { title: 'NUL content', content: `a${NUL}b` } },
+  { name: 'NUL in an edit', path: '/api/pages/PAGE', method: 'PUT', body: { revision: 2, content: `a${NUL}b` } },
+  { name: 'NUL in a preview', path: '/api/preview', method: 'POST', body: { content: `[[a${NUL}b]]` } },
+  { name: 'NUL in settings', path: '/api/settings', method: 'PUT', as: admin, body: { description: `a${NUL}b` } },
+  { name: 'NUL in the new-page form title', path: '/_new', method: 'POST', body: form({ title: `x${NUL}y`, content: 'z', intent: 'save' }) },
+  { name: 'NUL in the new-page form content', path: '/_new', method: 'POST', body: form({ title: 'NUL form', content: `a${NUL}b`, intent: 'save' }) },
+  { name: 'NUL in the edit form', path: '/_edit/odd', method: 'POST', body: form({ title: 'Odd input', content: `a${NUL}b`, revision: '2', intent: 'save' }) },
+  {
+    name: 'NUL in an upload file name',
+    path: MEDIA_AUTHORIZE_PATH,
+    method: 'POST',
+    headers: { [MEDIA_AUTHORIZE_HEADER]: '1' },
+    body: { filename: `photo${NUL}.png`, contentType: 'image/png', size: 100 },
+  },
+  { name: 'NUL in the path of a page’s history', path: `/_history/a${encodeURIComponent(NUL)}` },
+  { name: 'NUL in the path of a page to edit', path: `/_edit/a${encodeURIComponent(NUL)}` },
+  // Revision numbers no integer column can hold.
+  { name: 'an API diff from a revision beyond int4', path: '/api/pages/PAGE/diff?from=99999999999&to=1' },
+  { name: 'an API diff from revision 1e20', path: '/api/pages/PAGE/diff?from=1e20&to=1' },
+  { name: 'a browser diff from a revision beyond int4', path: '/_diff/odd?from=99999999999&to=1' },
+  { name: 'a browser revision beyond int4', path: '/_revision/odd?rev=3000000000' },
+  { name: 'a browser restore of a revision beyond int4', path: '/_restore/odd?rev=3000000000', method: 'POST', body: form({}) },
+  // Media paging and ids.
+  { name: 'media paged before a fraction', path: '/api/media?before=1.5' },
+  { name: 'media paged before 1e20', path: '/api/media?before=1e20' },
+  { name: 'media paged before an id beyond int4', path: '/api/media?before=3000000000' },
+  { name: 'a fractional media page size', path: '/api/media?limit=1.5' },
+  { name: 'deleting a media id beyond int4', path: '/api/media/99999999999', method: 'DELETE' },
+];
+
+describe('client mistakes', () => {
+  it.each(CASES)('answers $name with a 4xx in the standard error shape', async ({ path, method, body, as, headers }) => {
+    h.logLines.length = 0;
+    const res = await h.api(path.replace('PAGE', String(pageId)), { method, body, as: as ?? editor, headers });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body).toEqual({
+      error: expect.objectContaining({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) }),
+    });
+    expect(h.logLines.join('')).not.toContain('"level":"error"'); // nothing was logged as a server error
+  });
+
+  it('still pages media and deletes by id with well-formed numbers', async () => {
+    expect((await h.api('/api/media?before=5&limit=10', { as: editor })).status).toBe(200);
+    expect((await h.api('/api/media?limit=1000', { as: editor })).status).toBe(200);
+    expect((await h.api('/api/media/12345', { method: 'DELETE', as: editor })).status).toBe(404);
+  });
+});
+
+describe('search text with letters that unaccent turns into punctuation', () => {
+  it.each(['ʼ', 'ː', 'Hawaiʻi', 'пʼять', 'aː'])('searches %s normally', async (q) => {
+    const res = await h.api(`/api/search?q=${encodeURIComponent(q)}`, { as: editor });
+    expect(res.status).toBe(200);
+    const html = await h.request(`/_search?q=${encodeURIComponent(q)}`, { as: editor, headers: { accept: 'text/html' } });
+    expect(html.status).toBe(200);
+  });
+
+  it('finds a page by a word written with a modifier-letter apostrophe', async () => {
+    await createPage(h, { path: '/apostrophe', title: 'Apostrophe', content: 'Числа: пʼять і шість.' });
+    const res = await h.api(`/api/search?q=${encodeURIComponent('пʼять')}`, { as: editor });
+    expect(res.body.results.map((r: { path: string }) => r.path)).toContain('/apostrophe');
+    const prefix = await h.api(`/api/search?q=${encodeURIComponent('пʼя')}`, { as: editor });
+    expect(prefix.body.results.map((r: { path: string }) => r.path)).toContain('/apostrophe');
+  });
+});
