@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
-import { MAX_INT4 } from '../policy/client-input.ts';
+import { wholeNumber } from '../policy/client-input.ts';
 import { childPath, normalizePagePath } from '../policy/page-path.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { renderWithLinks, requireRole } from '../services/wiki.ts';
@@ -58,8 +58,8 @@ export function editRoutes(services: InstanceServices) {
     const f = await formFields(c);
     // The revision the edit started from is what turns a stale save into a conflict; without it, the
     // save would silently overwrite whatever was saved meanwhile.
-    const revision = /^\d{1,10}$/.test(f.revision ?? '') ? Number(f.revision) : 0;
-    if (revision < 1 || revision > MAX_INT4) {
+    const revision = wholeNumber(f.revision);
+    if (!revision) {
       throw new AppError('validation_failed', 'revision: the form must say which revision your edit started from; open the editor again.', {
         fields: [{ field: 'revision', message: 'must be a revision number' }],
       });

@@ -21,8 +21,9 @@ export const MARK_END = '\uE001';
 export async function searchPages(db: Executor, query: string, language: string, limit = 20): Promise<SearchHit[]> {
   // The prefix query is built from the unaccented text: unaccent turns some letters into tsquery syntax
   // (ʼ U+02BC into ', ː U+02D0 into :), which to_tsquery would refuse after the letters-only reduction.
-  const [unaccented] = await db.execute<{ text: string }>(sql`select wiki_unaccent(${query}) as text`);
-  const prefix = prefixQuery(unaccented?.text ?? query);
+  // unaccent maps only non-ASCII characters, so an ASCII query (most of them) needs no round trip.
+  const unaccented = /^[\x00-\x7f]*$/.test(query) ? query : ((await db.execute<{ text: string }>(sql`select wiki_unaccent(${query}) as text`))[0]?.text ?? query);
+  const prefix = prefixQuery(unaccented);
   const lang = sql`${language}::regconfig`;
   const rows = await db.execute<SearchHit>(sql`
     with q as (
