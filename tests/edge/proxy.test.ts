@@ -198,6 +198,26 @@ describe('origin failures stay with their instance', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'gateway_timeout' } });
   });
 
+  // ORIGIN_TIMEOUT_MS (1500 in these tests) bounds the wait for the answer's headers, never the body after them.
+  const dripped = Array.from({ length: 5 }, (_, i) => `chunk ${i}\n`).join('') + 'end\n';
+
+  it('lets an answer whose body streams longer than ORIGIN_TIMEOUT_MS arrive whole through the hot path', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'drip-hot', groups: ['/PRO'] }, hostUrl('instance1', '/'));
+    const res = await browser.navigate(hostUrl('instance1', '/drip?chunks=5&every=500&complete'));
+    expect(res.status).toBe(200);
+    // Passed on as the origin sent it: the hot path's untouched answer, not a copy.
+    expect(res.headers.get('server-timing')).toMatch(/^edge;dur=\d+$/);
+    expect(await res.text()).toBe(dripped);
+  });
+
+  it('lets an answer whose body streams longer than ORIGIN_TIMEOUT_MS arrive whole through the app', async () => {
+    const res = await edgeFetch(hostUrl('instance1', '/drip?chunks=5&every=500'), bearer(await admin()));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('server-timing')).toMatch(/^edge;dur=\d+, origin;dur=\d+$/);
+    expect(await res.text()).toBe(dripped);
+  });
+
   it('answers a 503 maintenance page for an instance in maintenance, and only for it', async () => {
     const browser = new Browser();
     const res = await browser.navigate(hostUrl('frozen', '/wiki'));

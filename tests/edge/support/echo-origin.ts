@@ -4,6 +4,7 @@
 //   /stream/echo         sends the request body back as it arrives (full duplex)
 //   /stream/count        reads the whole body and reports its size
 //   /download?bytes=N    streams N bytes
+//   /drip?chunks=N&every=ms[&complete]  headers at once, then N chunks `ms` apart (longer than the edge's timeout)
 //   /own-csp             answers with its own Content-Security-Policy
 //   /redirect            302 to /elsewhere
 //   /set-cookie          tries to set the edge's session cookie next to its own
@@ -91,6 +92,28 @@ export async function startEchoOrigin(): Promise<{ url: string; close: () => Pro
         res.end();
       };
       return pump();
+    }
+    if (url.pathname === '/drip') {
+      const chunks = Number(url.searchParams.get('chunks') ?? 3);
+      const every = Number(url.searchParams.get('every') ?? 500);
+      // With ?complete, the headers of a platform origin, so the hot path hands the answer back as it is.
+      const headers: Record<string, string> = url.searchParams.has('complete')
+        ? {
+            'content-security-policy': "default-src 'self'",
+            'x-content-type-options': 'nosniff',
+            'x-frame-options': 'DENY',
+            'referrer-policy': 'same-origin',
+            'x-request-id': String(req.headers['x-request-id'] ?? ''),
+            'server-timing': String(req.headers['x-wikiplatform-edge-timing'] ?? ''),
+          }
+        : {};
+      res.writeHead(200, { ...headers, 'content-type': 'text/plain' });
+      res.flushHeaders();
+      for (let i = 0; i < chunks; i++) {
+        await new Promise((r) => setTimeout(r, every));
+        res.write(`chunk ${i}\n`);
+      }
+      return res.end('end\n');
     }
     if (url.pathname === '/own-csp') {
       res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "default-src 'self' https://cdn.example" });
