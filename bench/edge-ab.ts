@@ -5,11 +5,13 @@
 // The origin stamps each request's arrival and answer, which splits the added time into the inbound leg
 // (client → Worker → origin) and the outbound one (origin → Worker → client).
 //
-//   npx tsx bench/edge-ab.ts [--seconds 30] [other-edge-bundle.js …]
+//   npx tsx bench/edge-ab.ts [--seconds 30] [--block 1] [other-edge-bundle.js …]
 //   (a bundle: `npx wrangler deploy --dry-run --outdir DIR` on another tree; its DIR/index.js)
 //
 // Rotation keeps every Worker's caches colder than a steady stream does, so the ratios here run a little
-// above bench/edge.ts's; this tool is for telling variants apart and finding where time goes.
+// above bench/edge.ts's. `--block N` sends N requests in a row to each Worker before moving on: with N ≈ 50,
+// caches stay warm while drift still cancels out (the machine's p50 wanders by ±50 µs over seconds, which is
+// what makes bench/edge.ts's ratio vary between runs); two copies of one bundle then agree within ≈ 5 µs.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { basename } from 'node:path';
@@ -30,10 +32,11 @@ import {
 } from './edge-fixture.ts';
 
 const { values: args, positionals } = parseArgs({
-  options: { seconds: { type: 'string', default: '30' } },
+  options: { seconds: { type: 'string', default: '30' }, block: { type: 'string', default: '1' } },
   allowPositionals: true,
 });
 const SECONDS = Number(args.seconds);
+const BLOCK = Math.max(1, Number(args.block));
 
 function log(line: string) {
   process.stdout.write(`${line}\n`);
@@ -123,7 +126,9 @@ async function main() {
     while (performance.now() < deadline) {
       // Each turn starts with the next target, so no target always follows the same one.
       const first = turn++ % targets.length;
-      for (let j = 0; j < targets.length; j += 1) await once((first + j) % targets.length, keep);
+      for (let j = 0; j < targets.length; j += 1) {
+        for (let n = 0; n < BLOCK; n += 1) await once((first + j) % targets.length, keep);
+      }
       if (keep && performance.now() > nextReport) {
         nextReport += 5000;
         log(`  … ${turn} turns`);
@@ -132,7 +137,7 @@ async function main() {
   };
   log('· warming up (2 s)…');
   await run(2, false);
-  log(`· measuring for ${SECONDS} s, one request to each Worker in turn, concurrency 1…`);
+  log(`· measuring for ${SECONDS} s, ${BLOCK === 1 ? 'one request' : `${BLOCK} requests`} to each Worker in turn, concurrency 1…`);
   await run(SECONDS, true);
   if (failures) throw new Error(`${failures} requests did not answer 200`);
 

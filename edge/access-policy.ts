@@ -4,8 +4,11 @@ import { canOpenInstance, plansIncluding, type Plan, type PlanMatrix } from '#sh
 
 export type AccessDecision = { allow: true } | { allow: false; plans: Plan[] };
 
+/** Shared: nearly every request is allowed, and the hot path need not allocate to say so. */
+const ALLOWED: AccessDecision = Object.freeze({ allow: true });
+
 export function decideInstanceAccess(identity: Identity, instanceId: string, matrix: PlanMatrix): AccessDecision {
-  if (canOpenInstance(identity, instanceId, matrix)) return { allow: true };
+  if (canOpenInstance(identity, instanceId, matrix)) return ALLOWED;
   return { allow: false, plans: plansIncluding(instanceId, matrix) };
 }
 

@@ -4,7 +4,7 @@
 import { SESSION_COOKIE } from '#shared/headers';
 import { identityFromKeycloakClaims, type Identity } from '#shared/identity';
 import type { EdgeConfig } from './config.ts';
-import { parseCookies } from './cookies.ts';
+import { cookieValue } from './cookies.ts';
 import type { EdgeKeys } from './crypto-keys.ts';
 import type { Env } from './env.ts';
 import type { AuthFailure } from './failures.ts';
@@ -31,7 +31,7 @@ export async function authenticate(req: Request, d: AuthDeps): Promise<AuthResul
   const authorization = req.headers.get('authorization');
   // An Authorization header means an API client: the bearer alone decides, cookies are ignored.
   if (authorization !== null) return authenticateBearer(authorization, d);
-  const cookie = parseCookies(req.headers.get('cookie')).get(SESSION_COOKIE);
+  const cookie = cookieValue(req.headers.get('cookie'), SESSION_COOKIE);
   if (!cookie) return { ok: false, reason: 'no_credentials', hadSession: false };
   return authenticateSession(cookie, d);
 }
@@ -48,7 +48,7 @@ export function freshSessionIdentity(
   nowSeconds: number,
 ): Identity | null | Promise<Identity | null> {
   if (!cookieHeader || headers.has('authorization')) return null;
-  const cookie = parseCookies(cookieHeader).get(SESSION_COOKIE);
+  const cookie = cookieValue(cookieHeader, SESSION_COOKIE);
   if (!cookie) return null;
   // A cookie seen before is answered without a promise: this runs on nearly every request.
   const known = rememberedSession(keys.sessionMac, cookie, nowSeconds);
