@@ -13,7 +13,7 @@ import { EDGE_PAGE_CSP } from './security-headers.ts';
 import { wireErrorFor } from './failures.ts';
 import { siblingOrigin } from './host-router.ts';
 import { log } from './logger.ts';
-import { LOGIN_STATE_TTL_SECONDS, loginCookieName, openLoginState, sealLoginState } from './login-state.ts';
+import { LOGIN_COOKIE_PATH, LOGIN_STATE_TTL_SECONDS, loginCookieName, loginCookiesToClear, openLoginState, sealLoginState } from './login-state.ts';
 import { authorizeUrl, createPkce, endSessionUrl, exchangeCode } from './oidc-client.ts';
 import { bindingLimiter, memoryLimiter, type Limiter } from './rate-limit.ts';
 import { errorResponse, jsonError } from './respond.ts';
@@ -88,12 +88,15 @@ export function authRoutes(deps: AppDeps) {
       returnTo: target,
       exp: nowSeconds() + LOGIN_STATE_TTL_SECONDS,
     });
+    for (const name of loginCookiesToClear([...parseCookies(c.req.header('cookie') ?? null).keys()])) {
+      c.header('set-cookie', clearCookie(name, { secure: c.var.secureCookies, path: LOGIN_COOKIE_PATH }), { append: true });
+    }
     c.header(
       'set-cookie',
       serializeCookie(loginCookieName(state), sealed, {
         maxAge: LOGIN_STATE_TTL_SECONDS,
         secure: c.var.secureCookies,
-        path: '/_auth/callback',
+        path: LOGIN_COOKIE_PATH,
       }),
       { append: true },
     );
@@ -117,7 +120,7 @@ export function authRoutes(deps: AppDeps) {
     }
     const keys = await deps.keys();
     const cookieName = loginCookieName(state);
-    c.header('set-cookie', clearCookie(cookieName, { secure: c.var.secureCookies, path: '/_auth/callback' }), { append: true });
+    c.header('set-cookie', clearCookie(cookieName, { secure: c.var.secureCookies, path: LOGIN_COOKIE_PATH }), { append: true });
     const opened = await openLoginState(keys.loginState, parseCookies(c.req.header('cookie') ?? null).get(cookieName), state, nowSeconds());
     if (!opened.ok) {
       c.var.logFields.reason = `login_state_${opened.reason}`;

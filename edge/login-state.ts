@@ -1,11 +1,28 @@
 // The sign-in state between /_auth/login and /_auth/callback: state, nonce, PKCE verifier, returnTo.
 // Encrypted (AES-GCM: secret and tamper-proof) in a host-only cookie on app.DOMAIN named after the
-// state, so sign-ins started in two tabs do not overwrite each other.
+// state, so sign-ins started in two tabs do not overwrite each other. At most MAX_PENDING_SIGN_INS are
+// kept: /_auth/login sees the pending ones (the cookies' path is /_auth/) and clears the oldest, so a page
+// that keeps starting sign-ins cannot grow the browser's Cookie header until requests are refused.
 import { z } from 'zod';
 import { decodeBase64Url, encodeBase64Url } from './base64url.ts';
+import { MAX_RETURN_TO } from './return-to.ts';
 
 export const LOGIN_STATE_TTL_SECONDS = 600;
 export const LOGIN_COOKIE_PREFIX = 'wp_login_';
+/** Sent to /_auth/login (which prunes) and /_auth/callback (which opens), on app.DOMAIN only. */
+export const LOGIN_COOKIE_PATH = '/_auth/';
+/** Sign-ins one browser may have under way at once (tabs, retries); the oldest leaves first. */
+export const MAX_PENDING_SIGN_INS = 3;
+
+/**
+ * Names of the pending sign-in cookies to clear before one more is set, from the Cookie header that
+ * /_auth/login received. Browsers list cookies of one path oldest first (RFC 6265 §5.4), so the first
+ * names are the oldest. Pure.
+ */
+export function loginCookiesToClear(cookieNames: readonly string[]): string[] {
+  const pending = [...new Set(cookieNames.filter((name) => name.startsWith(LOGIN_COOKIE_PREFIX)))];
+  return pending.slice(0, Math.max(0, pending.length - (MAX_PENDING_SIGN_INS - 1)));
+}
 
 export interface LoginState {
   state: string;
@@ -20,7 +37,7 @@ const LoginStateSchema = z.object({
   state: z.string().min(16).max(128),
   nonce: z.string().min(16).max(128),
   verifier: z.string().min(43).max(128),
-  returnTo: z.string().max(2048),
+  returnTo: z.string().max(MAX_RETURN_TO),
   exp: z.number().int(),
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Env } from '../../edge/env.ts';
 import { serializeCookie, useSecureCookies } from '../../edge/cookies.ts';
-import { safeReturnTo } from '../../edge/return-to.ts';
+import { loginCookiesToClear, MAX_PENDING_SIGN_INS } from '../../edge/login-state.ts';
+import { MAX_RETURN_TO, safeReturnTo } from '../../edge/return-to.ts';
 import { APP, baseEnv, Browser, DOMAIN, edgeFetch, hostUrl, signIn, tokenServerUrl } from './support/edge-client.ts';
 
 describe('browser sign-in', () => {
@@ -83,6 +84,45 @@ describe('sign-in flow', () => {
     expect(safeReturnTo(hostUrl('instance3', '/a?b=c#d'), url, DOMAIN, 'F')).toBe(hostUrl('instance3', '/a?b=c#d'));
     expect(safeReturnTo('/dashboard', url, DOMAIN, 'F')).toBe(`${APP}/dashboard`);
     expect(safeReturnTo('https://evil.example', url, DOMAIN, 'F')).toBe('F');
+  });
+
+  it('brings a destination too long to carry through sign-in back to its host front page', () => {
+    const url = new URL(`${APP}/_auth/login`);
+    const long = hostUrl('instance2', `/wiki/${'a'.repeat(MAX_RETURN_TO)}`);
+    expect(safeReturnTo(long, url, DOMAIN, 'F')).toBe(hostUrl('instance2', '/'));
+    const fits = hostUrl('instance2', `/wiki/${'a'.repeat(MAX_RETURN_TO - 200)}`);
+    expect(safeReturnTo(fits, url, DOMAIN, 'F')).toBe(fits);
+  });
+
+  it('keeps at most three sign-ins pending per browser: each new one clears the oldest, and the newest completes', async () => {
+    const browser = new Browser();
+    const pending = () => browser.cookies.filter((c) => c.name.startsWith('wp_login_'));
+    const states: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const login = await browser.navigate(`${APP}/_auth/login?returnTo=${encodeURIComponent(hostUrl('instance1', `/wiki/Page-${i}`))}`);
+      expect(login.status).toBe(302);
+      states.push(new URL(login.headers.get('location')!).searchParams.get('state')!);
+      expect(pending().length).toBe(Math.min(i + 1, MAX_PENDING_SIGN_INS));
+    }
+    // The oldest sign-in's cookie is gone: its callback is refused like any expired sign-in.
+    const oldest = await browser.navigate(`${APP}/_auth/callback?code=abc&state=${states[0]}`);
+    expect(oldest.status).toBe(400);
+    // The newest completes and lands where it was started.
+    const login = await browser.navigate(`${APP}/_auth/login?returnTo=${encodeURIComponent(hostUrl('instance1', '/wiki/Last'))}`);
+    const authorize = new URL(login.headers.get('location')!);
+    const idp = new URL(authorize.pathname + authorize.search, tokenServerUrl());
+    idp.searchParams.set('test_user', 'many-tabs');
+    const approved = await fetch(idp, { redirect: 'manual' });
+    const callback = await browser.navigate(approved.headers.get('location')!);
+    expect(callback.status).toBe(302);
+    expect(callback.headers.get('location')).toBe(hostUrl('instance1', '/wiki/Last'));
+    expect(pending().length).toBe(MAX_PENDING_SIGN_INS - 1);
+  });
+
+  it('clears the oldest pending sign-in cookies first, as browsers list them', () => {
+    expect(loginCookiesToClear(['theme', 'wp_login_a', 'wp_session', 'wp_login_b'])).toEqual([]);
+    expect(loginCookiesToClear(['wp_login_a', 'wp_login_b', 'wp_login_c'])).toEqual(['wp_login_a']);
+    expect(loginCookiesToClear(['wp_login_a', 'x', 'wp_login_b', 'wp_login_c', 'wp_login_d'])).toEqual(['wp_login_a', 'wp_login_b']);
   });
 
   it('refuses a callback whose state has no matching sign-in cookie', async () => {
