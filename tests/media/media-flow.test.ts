@@ -148,6 +148,19 @@ describe('confirming an upload at the instance', () => {
     expect(again.body.id).toBe(first.body.id);
   });
 
+  it('refuses a confirmation not sent as application/json with 415, and records nothing', async () => {
+    const signed = await sign(editor, { size: 5 });
+    await upload(signed.body, new Uint8Array(5));
+    const body = JSON.stringify({ key: signed.body.key });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await h.origin('/api/media', editor, { method: 'POST', headers: { 'content-type': type }, body });
+      expect(res.status, type).toBe(415);
+      expect(((await res.json()) as any).error.code).toBe('unsupported_media_type');
+    }
+    // Nothing was recorded: the first JSON confirmation creates the record.
+    expect((await confirm(signed.body.key)).status).toBe(201);
+  });
+
   it("refuses a key outside this instance's prefix, and a key nobody signed for this user", async () => {
     const signed = await sign(editor, { size: 5 });
     await upload(signed.body, new Uint8Array(5));

@@ -21,7 +21,7 @@ import {
   type UploadRefusal,
 } from '#shared/media-policy';
 import type { BaseVariables } from '../../common/env.ts';
-import { containsNul, MAX_INT4, nulRefused, wholeNumber } from '../policy/client-input.ts';
+import { containsNul, MAX_INT4, nulRefused, requireJsonContentType, wholeNumber } from '../policy/client-input.ts';
 import { can, type Role } from '../policy/roles.ts';
 import { markdownReference } from './markdown-reference.ts';
 import { DEFAULT_USER_PENDING_MULTIPLE, type MediaConfig } from './media-config.ts';
@@ -94,7 +94,8 @@ async function storageCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-async function jsonBody(req: { json(): Promise<unknown> }): Promise<unknown> {
+async function jsonBody(req: { header(name: string): string | undefined; json(): Promise<unknown> }): Promise<unknown> {
+  requireJsonContentType(req.header('content-type'));
   let body: unknown;
   try {
     body = await req.json();

@@ -21,3 +21,12 @@ export function wholeNumber(raw: string | undefined, max = MAX_INT4): number | n
   const value = Number(raw);
   return value <= max ? value : null;
 }
+
+/**
+ * Refuses a body not sent as application/json (415). A cross-site <form enctype="text/plain"> can carry a
+ * JSON-looking body without a CORS preflight; an application/json request cannot.
+ */
+export function requireJsonContentType(contentType: string | undefined): void {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new AppError('unsupported_media_type', 'The request body must be JSON sent as application/json.');
+}

@@ -3,16 +3,13 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
-import { containsNul, MAX_INT4, nulRefused } from '../policy/client-input.ts';
+import { containsNul, MAX_INT4, nulRefused, requireJsonContentType } from '../policy/client-input.ts';
 import type { Actor } from '../services/wiki.ts';
 import type { PageRow } from '../store/pages.ts';
 import { MARK_END, MARK_START } from '../store/search.ts';
 
 export async function readJson<T extends z.ZodType>(c: Context<InstanceEnv>, schema: T): Promise<z.infer<T>> {
-  // Only JSON said to be JSON: a cross-site <form enctype="text/plain"> can carry a JSON-looking body
-  // without a CORS preflight; an application/json request cannot.
-  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new AppError('unsupported_media_type', 'The request body must be JSON sent as application/json.');
+  requireJsonContentType(c.req.header('content-type'));
   let body: unknown;
   try {
     body = await c.req.json();
