@@ -88,4 +88,21 @@ describe('edge assertion', () => {
       .sign(current.signing.key);
     expect(await verify(token, 'instance1')).toEqual({ ok: false, reason: 'invalid_claims' });
   });
+
+  it('carries a purpose only when the edge signs one, and refuses a purpose it does not know', async () => {
+    const plain = await verify(await signAssertion(current.signing, identity, 'instance1', 'r1'), 'instance1');
+    expect(plain.ok && plain.payload.purpose).toBe(undefined);
+    const forMedia = await verify(await signAssertion(current.signing, identity, 'instance1', 'r2', undefined, 'media-authorize'), 'instance1');
+    expect(forMedia.ok && forMedia.payload.purpose).toBe('media-authorize');
+    const now = Math.floor(Date.now() / 1000);
+    const unknown = await new SignJWT({ ...identity, rid: 'r', purpose: 'admin' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'current' })
+      .setIssuer(ASSERTION_ISSUER)
+      .setAudience('instance1')
+      .setSubject(identity.sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 30)
+      .sign(current.signing.key);
+    expect(await verify(unknown, 'instance1')).toEqual({ ok: false, reason: 'invalid_claims' });
+  });
 });

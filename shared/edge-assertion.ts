@@ -12,8 +12,17 @@ export const ASSERTION_TTL_SECONDS = 30;
 /** Clock skew tolerated between the edge and an origin host. */
 export const ASSERTION_LEEWAY_SECONDS = 5;
 
+/**
+ * What an assertion may be for beyond an ordinary proxied request. `media-authorize`: the edge's own call
+ * that asks an origin to authorise an upload (edge/media/origin-caller.ts); the origin's route for it
+ * accepts nothing else. Proxied requests never carry a purpose, so no browser request can reach it.
+ */
+export const ASSERTION_PURPOSES = ['media-authorize'] as const;
+export type AssertionPurpose = (typeof ASSERTION_PURPOSES)[number];
+
 const AssertionPayloadSchema = IdentitySchema.extend({
   rid: z.string().max(128),
+  purpose: z.enum(ASSERTION_PURPOSES).optional(),
 });
 export type AssertionPayload = z.infer<typeof AssertionPayloadSchema>;
 
@@ -28,8 +37,10 @@ export async function signAssertion(
   audience: string,
   requestId: string,
   nowSeconds = Math.floor(Date.now() / 1000),
+  purpose?: AssertionPurpose,
 ): Promise<string> {
   const payload: Record<string, unknown> = { ...identity, rid: requestId };
+  if (purpose) payload.purpose = purpose;
   return new SignJWT(payload)
     .setProtectedHeader({ alg: ASSERTION_ALG, kid: signing.kid, typ: 'JWT' })
     .setIssuer(ASSERTION_ISSUER)

@@ -45,14 +45,11 @@ export const CompleteUploadSchema = z.strictObject({
   key: z.string().min(1, 'is required').max(1024),
 });
 
-/** Path of the origin's route that only the edge may call (see MEDIA_AUTHORIZE_HEADER). */
-export const MEDIA_AUTHORIZE_PATH = '/api/media/uploads/authorize';
-
 /**
- * Set by the edge on its authorize call. The edge strips every inbound `x-wikiplatform-*` header, so a
- * browser request proxied to /api/media/uploads/authorize never carries it and is refused.
+ * Path of the origin's route that only the edge may call: its assertion must carry the `media-authorize`
+ * purpose (shared/edge-assertion.ts), which the edge signs only for its own authorize call.
  */
-export const MEDIA_AUTHORIZE_HEADER = 'x-wikiplatform-media-authorize';
+export const MEDIA_AUTHORIZE_PATH = '/api/media/uploads/authorize';
 
 /** Public path of a stored object on an instance host. */
 export function mediaPath(key: string): string {

@@ -1,9 +1,8 @@
 // How the edge asks an instance origin to authorise an upload: a direct call (not the browser's proxied
-// request) carrying a fresh assertion for that instance, the request id, and the internal header that
-// only the edge can set.
+// request) carrying a fresh assertion for that instance with the `media-authorize` purpose, which no
+// proxied request's assertion ever has, and the request id.
 import { signAssertion, type AssertionSigningKey } from '#shared/edge-assertion';
 import { ASSERTION_HEADER, REQUEST_ID_HEADER } from '#shared/headers';
-import { MEDIA_AUTHORIZE_HEADER } from '#shared/media-contract';
 import type { MediaCaller } from './media-handler.ts';
 
 export interface OriginCallerOptions {
@@ -19,7 +18,7 @@ export function originCaller(options: OriginCallerOptions): CallOrigin {
   return async function callOrigin(caller, path, init) {
     const base = options.originFor(caller.instanceId);
     if (!base) throw new Error(`no origin for instance ${caller.instanceId}`);
-    const assertion = await signAssertion(await options.signingKey(), caller.identity, caller.instanceId, caller.requestId);
+    const assertion = await signAssertion(await options.signingKey(), caller.identity, caller.instanceId, caller.requestId, undefined, 'media-authorize');
     return fetch(`${base.replace(/\/+$/, '')}${path}`, {
       method: init.method,
       body: init.body,
@@ -28,7 +27,6 @@ export function originCaller(options: OriginCallerOptions): CallOrigin {
         accept: 'application/json',
         [ASSERTION_HEADER]: assertion,
         [REQUEST_ID_HEADER]: caller.requestId,
-        [MEDIA_AUTHORIZE_HEADER]: '1',
       },
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),

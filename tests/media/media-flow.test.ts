@@ -113,9 +113,14 @@ describe('signing an upload at the edge', () => {
     expect((await sign(editor, { size: 0 })).status).toBe(400);
   });
 
-  it('is not reachable by a browser through the proxy: the authorize route wants the edge-only header', async () => {
-    const res = await h.origin(MEDIA_AUTHORIZE_PATH, editor, { method: 'POST', body: JSON.stringify({ filename: 'a.png', contentType: 'image/png', size: 1 }) });
-    expect(res.status).toBe(404);
+  it('is not reachable by a browser through the proxy: the authorize route wants an assertion signed for that purpose', async () => {
+    const body = JSON.stringify({ filename: 'a.png', contentType: 'image/png', size: 1 });
+    // An ordinary assertion, as every proxied request carries: refused, whatever headers come with it.
+    expect((await h.origin(MEDIA_AUTHORIZE_PATH, editor, { method: 'POST', body })).status).toBe(404);
+    const withOldHeader = await h.origin(MEDIA_AUTHORIZE_PATH, editor, { method: 'POST', body, headers: { 'x-wikiplatform-media-authorize': '1' } });
+    expect(withOldHeader.status).toBe(404);
+    // The edge's own call signs it for `media-authorize` and is answered.
+    expect((await sign(editor, { filename: 'a.png', contentType: 'image/png', size: 1 })).status).toBe(201);
   });
 
   it('never logs the presigned URL or its signature', async () => {

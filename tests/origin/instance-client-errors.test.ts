@@ -1,7 +1,8 @@
 // Odd client input is the client's mistake: a 4xx in the standard error shape, never a database error
 // answered as 500. And letters that look like punctuation search like any other letters.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEDIA_AUTHORIZE_HEADER, MEDIA_AUTHORIZE_PATH } from '#shared/media-contract';
+import type { AssertionPurpose } from '#shared/edge-assertion';
+import { MEDIA_AUTHORIZE_PATH } from '#shared/media-contract';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
 import { admin, createPage, editor } from './helpers/people.ts';
 
@@ -17,7 +18,7 @@ afterAll(() => h.close());
 const NUL = '\u0000';
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
 
-const CASES: { name: string; path: string; method?: string; body?: unknown; as?: typeof editor; headers?: Record<string, string> }[] = [
+const CASES: { name: string; path: string; method?: string; body?: unknown; as?: typeof editor; purpose?: AssertionPurpose }[] = [
   // Postgres text cannot hold U+0000.
   { name: 'NUL in the search text', path: `/api/search?q=a${encodeURIComponent(NUL)}b` },
   { name: 'NUL in the search text (browser)', path: `/_search?q=a${encodeURIComponent(NUL)}b` },
@@ -33,7 +34,7 @@ const CASES: { name: string; path: string; method?: string; body?: unknown; as?:
     name: 'NUL in an upload file name',
     path: MEDIA_AUTHORIZE_PATH,
     method: 'POST',
-    headers: { [MEDIA_AUTHORIZE_HEADER]: '1' },
+    purpose: 'media-authorize',
     body: { filename: `photo${NUL}.png`, contentType: 'image/png', size: 100 },
   },
   { name: 'NUL in the path of a page’s history', path: `/_history/a${encodeURIComponent(NUL)}` },
@@ -53,9 +54,9 @@ const CASES: { name: string; path: string; method?: string; body?: unknown; as?:
 ];
 
 describe('client mistakes', () => {
-  it.each(CASES)('answers $name with a 4xx in the standard error shape', async ({ path, method, body, as, headers }) => {
+  it.each(CASES)('answers $name with a 4xx in the standard error shape', async ({ path, method, body, as, purpose }) => {
     h.logLines.length = 0;
-    const res = await h.api(path.replace('PAGE', String(pageId)), { method, body, as: as ?? editor, headers });
+    const res = await h.api(path.replace('PAGE', String(pageId)), { method, body, as: as ?? editor, purpose });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect(res.body).toEqual({

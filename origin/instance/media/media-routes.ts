@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { isPlatformAdmin } from '#shared/plan-matrix';
 import { AppError } from '#shared/errors';
-import { CompleteUploadSchema, MEDIA_AUTHORIZE_HEADER, MEDIA_AUTHORIZE_PATH, UploadRequestSchema, mediaPath, type UploadGrant } from '#shared/media-contract';
+import { CompleteUploadSchema, MEDIA_AUTHORIZE_PATH, UploadRequestSchema, mediaPath, type UploadGrant } from '#shared/media-contract';
 import { buildUploadKey, parseUploadKey } from '#shared/media-key';
 import {
   checkUpload,
@@ -121,8 +121,9 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
   const app = new Hono<MediaApiEnv>();
 
   app.post(MEDIA_AUTHORIZE_PATH, async (c) => {
-    // Browsers reach this path through the edge's proxy too; only the edge's own call carries the header.
-    if (c.req.header(MEDIA_AUTHORIZE_HEADER) !== '1') throw new AppError('not_found', 'Nothing here.');
+    // Browsers reach this path through the edge's proxy too; only the edge's own call has an assertion
+    // signed for this purpose.
+    if (c.var.assertion.purpose !== 'media-authorize') throw new AppError('not_found', 'Nothing here.');
     if (!can(c.var.role, 'write')) throw new AppError('forbidden', 'You can read this wiki but not upload to it; an admin can make you an editor.');
     const request = UploadRequestSchema.parse(await jsonBody(c.req));
     const assertion = c.var.assertion;

@@ -1,12 +1,12 @@
 // Plays the edge in origin tests: a real ES256 key pair, and assertions signed with the shared signer.
 import { exportJWK, generateKeyPair, type JSONWebKeySet } from 'jose';
-import { signAssertion, type AssertionSigningKey } from '#shared/edge-assertion';
+import { signAssertion, type AssertionPurpose, type AssertionSigningKey } from '#shared/edge-assertion';
 import type { Identity } from '#shared/identity';
 
 export interface TestEdge {
   jwks: JSONWebKeySet;
   signing: AssertionSigningKey;
-  mint(identity: Identity, audience: string, options?: { nowSeconds?: number; requestId?: string }): Promise<string>;
+  mint(identity: Identity, audience: string, options?: { nowSeconds?: number; requestId?: string; purpose?: AssertionPurpose }): Promise<string>;
 }
 
 export async function createTestEdge(kid = 'test-edge-1'): Promise<TestEdge> {
@@ -17,7 +17,7 @@ export async function createTestEdge(kid = 'test-edge-1'): Promise<TestEdge> {
     jwks: { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] },
     signing,
     mint: (identity, audience, options = {}) =>
-      signAssertion(signing, identity, audience, options.requestId ?? 'test-request', options.nowSeconds),
+      signAssertion(signing, identity, audience, options.requestId ?? 'test-request', options.nowSeconds, options.purpose),
   };
 }
 

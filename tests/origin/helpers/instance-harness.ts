@@ -3,7 +3,7 @@
 import { Writable } from 'node:stream';
 import type { Identity } from '#shared/identity';
 import { ASSERTION_HEADER } from '#shared/headers';
-import { createAssertionVerifier } from '#shared/edge-assertion';
+import { createAssertionVerifier, type AssertionPurpose } from '#shared/edge-assertion';
 import { openDatabase, runMigrations, type Database } from '../../../origin/common/database.ts';
 import { createLogger, type Logger } from '../../../origin/common/logger.ts';
 import { createMetrics } from '../../../origin/common/metrics.ts';
@@ -28,6 +28,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Raw assertion to send instead of minting one. */
   assertion?: string;
+  /** Mint the assertion for this purpose, as the edge does for its own calls. */
+  purpose?: AssertionPurpose;
 }
 
 export interface InstanceHarness {
@@ -91,7 +93,7 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
     const headers: Record<string, string> = { ...options.headers };
     const who = options.as === undefined ? defaultIdentity() : options.as;
     if (options.assertion !== undefined) headers[ASSERTION_HEADER] = options.assertion;
-    else if (who) headers[ASSERTION_HEADER] = await edge.mint(who, options.audience ?? instanceId);
+    else if (who) headers[ASSERTION_HEADER] = await edge.mint(who, options.audience ?? instanceId, { purpose: options.purpose });
     let body: BodyInit | undefined;
     if (options.body instanceof URLSearchParams) {
       body = options.body;
