@@ -17,6 +17,8 @@ afterAll(() => h.close());
 
 const NUL = '\u0000';
 const form = (fields: Record<string, string>) => new URLSearchParams(fields);
+/** A cursor as the lists make them (base64url of a JSON array), holding values they never hand out. */
+const cursor = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
 
 const CASES: { name: string; path: string; method?: string; body?: unknown; as?: typeof editor; purpose?: AssertionPurpose }[] = [
   // Postgres text cannot hold U+0000.
@@ -51,6 +53,28 @@ const CASES: { name: string; path: string; method?: string; body?: unknown; as?:
   { name: 'media paged before an id beyond int4', path: '/api/media?before=3000000000' },
   { name: 'a fractional media page size', path: '/api/media?limit=1.5' },
   { name: 'deleting a media id beyond int4', path: '/api/media/99999999999', method: 'DELETE' },
+  // Paging of the other lists: page sizes, numbers and cursors they did not give out.
+  { name: 'a fractional page size of pages', path: '/api/pages?limit=1.5' },
+  { name: 'a negative page size of pages', path: '/api/pages?limit=-1' },
+  { name: 'pages after a path with NUL', path: `/api/pages?after=a${encodeURIComponent(NUL)}` },
+  { name: 'revisions paged before a fraction', path: '/api/pages/PAGE/revisions?before=1.5' },
+  { name: 'revisions paged before 1e20', path: '/api/pages/PAGE/revisions?before=1e20' },
+  { name: 'revisions paged before a number beyond int4', path: '/api/pages/PAGE/revisions?before=3000000000' },
+  { name: 'a page size of revisions in words', path: '/api/pages/PAGE/revisions?limit=ten' },
+  { name: 'trash paged before a number', path: '/api/trash?before=12' },
+  { name: 'trash paged before a cursor of the wrong shape', path: `/api/trash?before=${cursor(['x', 1])}` },
+  { name: 'trash paged before a time beyond a double', path: `/api/trash?before=${cursor([1e300, 1])}` },
+  { name: 'trash paged before a cursor that is not JSON', path: `/api/trash?before=${Buffer.from('[1,').toString('base64url')}` },
+  { name: 'a fractional page size of the trash', path: '/api/trash?limit=0.5' },
+  { name: 'people after a cursor that is not base64url', path: '/api/users?after=%25%25%25' },
+  { name: 'people after a cursor with NUL', path: `/api/users?after=${cursor([`a${NUL}`, 1])}` },
+  { name: 'people after a cursor with a fractional id', path: `/api/users?after=${cursor(['a', 1.5])}` },
+  { name: 'a page size of people beyond a whole number', path: '/api/users?limit=1e3' },
+  { name: 'a browser history paged before a fraction', path: '/_history/odd?before=1.5' },
+  { name: 'a browser trash paged before garbage', path: '/_trash?before=!!' },
+  { name: 'a browser people list after garbage', path: '/_people?after=!!' },
+  { name: 'a role change sent back to a page that is garbage', path: '/_people/1?after=!!', method: 'POST', as: admin, body: form({ role: 'reader' }) },
+  { name: 'a purge sent back to a page that is garbage', path: '/_trash/1/purge?before=!!', method: 'POST', as: admin, body: form({}) },
 ];
 
 describe('client mistakes', () => {
@@ -69,6 +93,20 @@ describe('client mistakes', () => {
     expect((await h.api('/api/media?before=5&limit=10', { as: editor })).status).toBe(200);
     expect((await h.api('/api/media?limit=1000', { as: editor })).status).toBe(200);
     expect((await h.api('/api/media/12345', { method: 'DELETE', as: editor })).status).toBe(404);
+  });
+
+  it('still pages the other lists with well-formed values, a page size beyond the maximum included', async () => {
+    for (const path of [
+      '/api/pages?limit=1000&after=%2Fa',
+      '/api/pages/PAGE/revisions?limit=1000&before=2',
+      `/api/trash?limit=1000&before=${cursor([1_718_000_000_123_456, 5])}`,
+      `/api/users?limit=1000&after=${cursor(['m', 5])}`,
+      '/_history/odd?before=2&limit=0',
+      `/_trash?before=${cursor([1_718_000_000_123_456, 5])}`,
+      `/_people?after=${cursor(['m', 5])}`,
+    ]) {
+      expect((await h.api(path.replace('PAGE', String(pageId)), { as: editor })).status, path).toBe(200);
+    }
   });
 });
 

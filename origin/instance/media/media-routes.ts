@@ -21,7 +21,8 @@ import {
   type UploadRefusal,
 } from '#shared/media-policy';
 import type { BaseVariables } from '../../common/env.ts';
-import { containsNul, MAX_INT4, nulRefused, requireJsonContentType, wholeNumber } from '../policy/client-input.ts';
+import { containsNul, nulRefused, requireJsonContentType, wholeNumber } from '../policy/client-input.ts';
+import { numberQuery, pageSize } from '../policy/paging.ts';
 import { can, type Role } from '../policy/roles.ts';
 import { markdownReference } from './markdown-reference.ts';
 import { DEFAULT_USER_PENDING_MULTIPLE, type MediaConfig } from './media-config.ts';
@@ -104,14 +105,6 @@ async function jsonBody(req: { header(name: string): string | undefined; json():
   }
   if (containsNul(body)) throw nulRefused();
   return body;
-}
-
-/** An optional whole-number query parameter: absent → undefined; anything but plain digits up to `max` → 400. */
-function numberQuery(raw: string | undefined, name: string, max = MAX_INT4): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const value = wholeNumber(raw, max);
-  if (value === null) throw new AppError('validation_failed', `${name}: must be a whole number up to ${max}`, { fields: [{ field: name, message: 'must be a whole number' }] });
-  return value;
 }
 
 export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
@@ -209,8 +202,8 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
   });
 
   app.get('/api/media', async (c) => {
-    // A page size beyond 100 is taken as 100; `before` is the `next` id of the previous page.
-    const limit = Math.min(100, Math.max(1, numberQuery(c.req.query('limit'), 'limit') ?? 50));
+    // The paging convention of every origin list (policy/paging.ts); `before` is the `next` id of the previous page.
+    const limit = pageSize(c.req.query('limit'));
     const before = numberQuery(c.req.query('before'), 'before') || undefined;
     const rows = await listMedia(db, { limit, before });
     const next = rows.length === limit ? rows[rows.length - 1]!.id : null;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { cleanQuery } from '../policy/search-query.ts';
+import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
 import { can, ROLES } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { renderWithLinks, requireRole, checkedPath } from '../services/wiki.ts';
@@ -50,13 +51,17 @@ export function miscApi(services: InstanceServices) {
   });
 
   app.get('/api/users', async (c) => {
-    const rows = await listUsers(db);
+    // By name, ties by id; `after` is the opaque `next` of the previous page.
+    const limit = pageSize(c.req.query('limit'));
+    const after = decodeKeyCursor(c.req.query('after'), 'after', ['text', 'number']);
+    const { items: rows, next } = await listUsers(db, { limit, after });
     const defaultRole = c.var.settings.defaultRole;
     // An instance is shared by every customer whose plan opens it: emails are for the people who manage it.
     const showEmail = can(c.var.role, 'manage_people');
     return c.json({
       defaultRole,
       users: rows.map((u) => ({ id: u.id, name: u.name, username: u.username, ...(showEmail ? { email: u.email } : {}), role: u.role, lastSeenAt: u.lastSeenAt })),
+      next,
     });
   });
 

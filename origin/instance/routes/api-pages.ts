@@ -9,7 +9,8 @@ import { can } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { checkedPath } from '../services/wiki.ts';
 import { readPageView } from '../store/page-view.ts';
-import { findPage, listLivePages } from '../store/pages.ts';
+import { numberQuery, pageSize, textCursor } from '../policy/paging.ts';
+import { findPage, pageLivePages } from '../store/pages.ts';
 import { findRevision, listRevisions } from '../store/revisions.ts';
 import { actorOf, intParam, pageSummary, readJson, RevisionNumber } from './api-support.ts';
 
@@ -35,9 +36,12 @@ export function pageApi(services: InstanceServices) {
   const lang = (c: { var: InstanceEnv['Variables'] }) => c.var.settings.searchLanguage;
 
   app.get('/api/pages', async (c) => {
+    // In path order; `after` is the `next` (the last path) of the previous page.
+    const limit = pageSize(c.req.query('limit'));
+    const after = textCursor(c.req.query('after'), 'after');
     const prefix = c.req.query('prefix');
-    const rows = await listLivePages(db, { prefix: prefix ? checkedPath(prefix) : undefined });
-    return c.json({ pages: rows });
+    const { items, next } = await pageLivePages(db, { prefix: prefix ? checkedPath(prefix) : undefined, limit, after });
+    return c.json({ pages: items, next });
   });
 
   app.post('/api/pages', async (c) => {
@@ -73,8 +77,12 @@ export function pageApi(services: InstanceServices) {
   };
 
   app.get('/api/pages/:id/revisions', async (c) => {
+    // Newest first; `before` is the `next` (a revision number) of the previous page.
+    const limit = pageSize(c.req.query('limit'));
+    const before = numberQuery(c.req.query('before'), 'before');
     const id = await historyOf(c);
-    return c.json({ revisions: await listRevisions(db, id) });
+    const { items, next } = await listRevisions(db, id, { limit, before });
+    return c.json({ revisions: items, next });
   });
 
   app.get('/api/pages/:id/revisions/:rev', async (c) => {

@@ -1,6 +1,7 @@
 // JSON API for the trash: list, restore, purge (admins only).
 import { Hono } from 'hono';
 import type { InstanceEnv } from '../deps.ts';
+import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
 import { listTrash } from '../store/pages.ts';
@@ -12,7 +13,11 @@ export function trashApi(services: InstanceServices) {
 
   app.get('/api/trash', async (c) => {
     requireRole(actorOf(c), 'write');
-    return c.json({ pages: await listTrash(db) });
+    // Most recently deleted first; `before` is the opaque `next` of the previous page.
+    const limit = pageSize(c.req.query('limit'));
+    const before = decodeKeyCursor(c.req.query('before'), 'before', ['number', 'number']);
+    const { items, next } = await listTrash(db, { limit, before });
+    return c.json({ pages: items, next });
   });
 
   app.post('/api/trash/:id/restore', async (c) => {

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { InstanceEnv } from '../deps.ts';
 import { RoleBody, SettingsBody } from './api-misc.ts';
+import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../policy/paging.ts';
 import { CreatePageBody, UpdatePageBody } from './api-pages.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -22,6 +23,14 @@ const ERROR_TEXT: Record<number, string> = {
 const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
 const body = (schema: z.ZodType) => ({ required: true, ...json(z.toJSONSchema(schema, { io: 'input' })) });
 
+// Keyset paging (policy/paging.ts): pass the answer's `next` back as `before` (newest-first lists) or
+// `after` (ascending lists) until `next` is null.
+const limit = { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 0, default: PAGE_SIZE_DEFAULT }, description: `Rows per page; more than ${PAGE_SIZE_MAX} is taken as ${PAGE_SIZE_MAX}` };
+const cursor = (name: 'before' | 'after', type: 'integer' | 'string', description: string) => ({ name, in: 'query', schema: { type }, description });
+const paged = (description: string, list: string, items: unknown, next: unknown, extra: Record<string, unknown> = {}) =>
+  ok(description, { type: 'object', required: [list, 'next'], properties: { ...extra, [list]: { type: 'array', items }, next: { oneOf: [next, { type: 'null' }], description: 'Cursor of the next page; null on the last page' } } });
+const opaque = { type: 'string', description: 'Opaque: pass it back unchanged' };
+
 const PageSummary = {
   type: 'object',
   required: ['id', 'path', 'title', 'revision', 'html'],
@@ -38,9 +47,13 @@ export const openApiDocument = {
   paths: {
     '/api/pages': {
       get: {
-        summary: 'List live pages in path order',
-        parameters: [{ name: 'prefix', in: 'query', schema: { type: 'string' }, description: 'Only this path and below' }],
-        responses: { 200: ok('Pages', { type: 'object', properties: { pages: { type: 'array', items: ref('PageListItem') } } }), ...errors(400) },
+        summary: 'List live pages in path order, a page at a time',
+        parameters: [
+          { name: 'prefix', in: 'query', schema: { type: 'string' }, description: 'Only this path and below' },
+          limit,
+          cursor('after', 'string', 'The `next` of the previous page: the path its last page had'),
+        ],
+        responses: { 200: paged('Pages', 'pages', ref('PageListItem'), { type: 'string', description: 'The last path of this page' }), ...errors(400) },
       },
       post: { summary: 'Create a page (editors)', requestBody: body(CreatePageBody), responses: { 201: ok('Created', ref('PageSummary')), ...errors(400, 403, 409) } },
     },
@@ -56,7 +69,11 @@ export const openApiDocument = {
     },
     '/api/pages/{id}/revisions': {
       parameters: [id()],
-      get: { summary: 'Revision history, newest first', responses: { 200: ok('Revisions'), ...errors(404) } },
+      get: {
+        summary: 'Revision history, newest first, a page at a time',
+        parameters: [limit, cursor('before', 'integer', 'The `next` of the previous page: only revisions numbered below it')],
+        responses: { 200: paged('Revisions', 'revisions', { type: 'object' }, { type: 'integer', description: 'The last revision number of this page' }), ...errors(400, 404) },
+      },
     },
     '/api/pages/{id}/revisions/{rev}': {
       parameters: [id(), id('rev')],
@@ -70,7 +87,13 @@ export const openApiDocument = {
       parameters: [id(), { name: 'from', in: 'query', required: true, schema: { type: 'integer' } }, { name: 'to', in: 'query', required: true, schema: { type: 'integer' } }],
       get: { summary: 'Line diff between two revisions', responses: { 200: ok('Diff'), ...errors(400, 404, 422) } },
     },
-    '/api/trash': { get: { summary: 'Pages in the trash (editors)', responses: { 200: ok('Trashed pages'), ...errors(403) } } },
+    '/api/trash': {
+      get: {
+        summary: 'Pages in the trash, most recently deleted first, a page at a time (editors)',
+        parameters: [limit, cursor('before', 'string', 'The `next` of the previous page')],
+        responses: { 200: paged('Trashed pages', 'pages', { type: 'object' }, opaque), ...errors(400, 403) },
+      },
+    },
     '/api/trash/{id}/restore': { parameters: [id()], post: { summary: 'Restore a page from the trash', responses: { 200: ok('Restored', ref('PageSummary')), ...errors(403, 404, 409) } } },
     '/api/trash/{id}': { parameters: [id()], delete: { summary: 'Purge a trashed page for good (admins)', responses: { 204: ok('Purged'), ...errors(403, 404) } } },
     '/api/search': {
@@ -84,7 +107,13 @@ export const openApiDocument = {
       post: { summary: 'Render Markdown exactly as a save would (sanitised; editors)', requestBody: body(z.object({ content: z.string(), path: z.string().optional() })), responses: { 200: ok('HTML and TOC'), ...errors(400, 403) } },
     },
     '/api/me': { get: { summary: 'The signed-in user, their role and permissions here', responses: { 200: ok('Me') } } },
-    '/api/users': { get: { summary: 'People of this instance', responses: { 200: ok('Users') } } },
+    '/api/users': {
+      get: {
+        summary: 'People of this instance by name, a page at a time',
+        parameters: [limit, cursor('after', 'string', 'The `next` of the previous page')],
+        responses: { 200: paged('Users', 'users', { type: 'object' }, opaque, { defaultRole: { type: 'string' } }), ...errors(400) },
+      },
+    },
     '/api/users/{id}': { parameters: [id()], put: { summary: 'Assign a role (admins); null means the instance default', requestBody: body(RoleBody), responses: { 200: ok('User'), ...errors(400, 403, 404) } } },
     '/api/settings': {
       get: { summary: 'Instance settings (admins)', responses: { 200: ok('Settings'), ...errors(403) } },

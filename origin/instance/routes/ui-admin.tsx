@@ -3,34 +3,47 @@
 import { Hono } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
+import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
 import { can, isRole } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
 import { searchLanguages } from '../store/settings.ts';
 import { assignRole, listUsers } from '../store/users.ts';
 import { PeopleScreen, SettingsScreen } from '../views/admin.tsx';
+import { listPageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
 import { saveSettings } from './api-misc.ts';
 import { actorOf, intParam } from './api-support.ts';
 import { formFields, seeOther } from './ui-support.ts';
+
+/** The query of a page of /_people past the first (a cursor already checked), or nothing. */
+const peoplePage = (after: string | undefined, limit: number) => (after ? listPageUrl('', { name: 'after', value: after }, limit) : '');
 
 export function adminRoutes(services: InstanceServices) {
   const { db, directory } = services;
   const app = new Hono<InstanceEnv>();
 
   app.get('/_people', async (c) => {
-    const people = await listUsers(db);
-    return c.html(<PeopleScreen ui={uiContext(c, services)} people={people} defaultRole={c.var.settings.defaultRole} canManage={can(c.var.role, 'manage_people')} />);
+    // Paged like GET /api/users: the "Next" link carries `after`.
+    const limit = pageSize(c.req.query('limit'));
+    const after = decodeKeyCursor(c.req.query('after'), 'after', ['text', 'number']);
+    const { items: people, next } = await listUsers(db, { limit, after });
+    const pager = { next: next === null ? null : listPageUrl('/_people', { name: 'after', value: next }, limit), first: after ? '/_people' : undefined };
+    return c.html(<PeopleScreen ui={uiContext(c, services)} people={people} pager={pager} here={peoplePage(c.req.query('after'), limit)} defaultRole={c.var.settings.defaultRole} canManage={can(c.var.role, 'manage_people')} />);
   });
 
   app.post('/_people/:id', async (c) => {
     requireRole(actorOf(c), 'manage_people');
+    // Back to the page of the list the form was on (its action carries that page's cursor), checked first.
+    const after = c.req.query('after');
+    decodeKeyCursor(after, 'after', ['text', 'number']);
+    const back = `/_people${peoplePage(after, pageSize(c.req.query('limit')))}`;
     const { role } = await formFields(c);
     if (role !== '' && !isRole(role)) throw new AppError('validation_failed', 'role: must be reader, editor, admin or empty for the default');
     const updated = await assignRole(db, intParam(c, 'id'), role ? role : null);
     if (!updated) throw new AppError('not_found', 'No such person.');
     directory.forgetUser(updated.sub);
-    return seeOther(c, '/_people');
+    return seeOther(c, back);
   });
 
   app.get('/_settings', async (c) => {

@@ -2,6 +2,7 @@
 // Finding things in the browser: search, all pages, and the trash (restore, purge).
 import { Hono } from 'hono';
 import type { InstanceEnv } from '../deps.ts';
+import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
 import { can } from '../policy/roles.ts';
 import { cleanQuery } from '../policy/search-query.ts';
 import type { InstanceServices } from '../services/services.tsx';
@@ -9,9 +10,13 @@ import { requireRole } from '../services/wiki.ts';
 import { listLivePages, listTrash } from '../store/pages.ts';
 import { searchPages } from '../store/search.ts';
 import { AllPagesScreen, SearchScreen, TrashScreen } from '../views/browse.tsx';
+import { listPageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
 import { actorOf, intParam, snippetHtml } from './api-support.ts';
 import { seeOther } from './ui-support.ts';
+
+/** The query of a page of /_trash past the first (a cursor already checked), or nothing. */
+const trashPage = (before: string | undefined, limit: number) => (before ? listPageUrl('', { name: 'before', value: before }, limit) : '');
 
 export function browseRoutes(services: InstanceServices) {
   const { db, wiki } = services;
@@ -31,7 +36,12 @@ export function browseRoutes(services: InstanceServices) {
 
   app.get('/_trash', async (c) => {
     requireRole(actorOf(c), 'write');
-    return c.html(<TrashScreen ui={uiContext(c, services)} pages={await listTrash(db)} canPurge={can(c.var.role, 'purge')} />);
+    // Paged like GET /api/trash: the "Older" link carries `before`.
+    const limit = pageSize(c.req.query('limit'));
+    const before = decodeKeyCursor(c.req.query('before'), 'before', ['number', 'number']);
+    const { items, next } = await listTrash(db, { limit, before });
+    const pager = { next: next === null ? null : listPageUrl('/_trash', { name: 'before', value: next }, limit), first: before ? '/_trash' : undefined };
+    return c.html(<TrashScreen ui={uiContext(c, services)} pages={items} pager={pager} here={trashPage(c.req.query('before'), limit)} canPurge={can(c.var.role, 'purge')} />);
   });
 
   app.post('/_trash/:id/restore', async (c) => {
@@ -40,8 +50,12 @@ export function browseRoutes(services: InstanceServices) {
   });
 
   app.post('/_trash/:id/purge', async (c) => {
+    // Back to the page of the trash the form was on (its action carries that page's cursor), checked first.
+    const before = c.req.query('before');
+    decodeKeyCursor(before, 'before', ['number', 'number']);
+    const back = `/_trash${trashPage(before, pageSize(c.req.query('limit')))}`;
     await wiki.purge(actorOf(c), intParam(c, 'id'));
-    return seeOther(c, '/_trash');
+    return seeOther(c, back);
   });
 
   return app;

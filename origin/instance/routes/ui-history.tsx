@@ -4,12 +4,13 @@ import { Hono, type Context } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { diffRevisions } from '../policy/diff.ts';
+import { numberQuery, pageSize } from '../policy/paging.ts';
 import { renderMarkdown } from '../policy/render/markdown.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { findLiveByPath } from '../store/pages.ts';
 import { findRevision, listRevisions } from '../store/revisions.ts';
 import { DiffScreen, HistoryScreen, RevisionScreen } from '../views/history.tsx';
-import { pageUrl } from '../views/links.tsx';
+import { listPageUrl, pageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
 import { actorOf, RevisionNumber } from './api-support.ts';
 import { pathAfter, seeOther } from './ui-support.ts';
@@ -25,8 +26,14 @@ export function historyRoutes(services: InstanceServices) {
   };
 
   app.get('/_history/*', async (c) => {
+    // Paged like GET /api/pages/:id/revisions: the "Older" link carries `before`.
+    const limit = pageSize(c.req.query('limit'));
+    const before = numberQuery(c.req.query('before'), 'before');
     const page = await pageAt(c, '/_history');
-    return c.html(<HistoryScreen ui={uiContext(c, services)} page={page} revisions={await listRevisions(db, page.id)} />);
+    const { items, next } = await listRevisions(db, page.id, { limit, before });
+    const base = pageUrl(page.path, '_history');
+    const pager = { next: next === null ? null : listPageUrl(base, { name: 'before', value: next }, limit), first: before ? base : undefined };
+    return c.html(<HistoryScreen ui={uiContext(c, services)} page={page} revisions={items} pager={pager} />);
   });
 
   app.get('/_revision/*', async (c) => {

@@ -1,6 +1,7 @@
 // Page rows: create, conditional update (the optimistic-concurrency guard), trash, restore, purge, list.
-import { and, asc, desc, eq, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../deps.ts';
+import { encodeKeyCursor, pageOf } from '../policy/paging.ts';
 import type { RenderedPage } from '../policy/render/markdown.ts';
 import { pages, users } from '../schema.ts';
 
@@ -95,25 +96,47 @@ export async function findLiveByPath(db: Executor, path: string): Promise<PageRo
   return row as PageRow | undefined;
 }
 
-/** Live pages, optionally only `prefix` and below, in path order (the tree). */
-export async function listLivePages(db: Executor, options: { prefix?: string; limit?: number } = {}) {
-  const { prefix } = options;
-  const under = prefix && prefix !== '/' ? or(eq(pages.path, prefix), like(pages.path, `${prefix.replace(/[\\%_]/g, '\\$&')}/%`)) : undefined;
-  return db
-    .select({ id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, updatedAt: pages.updatedAt })
-    .from(pages)
-    .where(and(isNull(pages.deletedAt), under))
-    .orderBy(asc(pages.path))
-    .limit(options.limit ?? 5000);
+const underPrefix = (prefix?: string) =>
+  prefix && prefix !== '/' ? or(eq(pages.path, prefix), like(pages.path, `${prefix.replace(/[\\%_]/g, '\\$&')}/%`)) : undefined;
+const liveItem = { id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, updatedAt: pages.updatedAt };
+
+/** Every live page in path order: the tree is built from all of them, so nothing is cut off. */
+export async function listLivePages(db: Executor) {
+  return db.select(liveItem).from(pages).where(isNull(pages.deletedAt)).orderBy(asc(pages.path));
 }
 
-export async function listTrash(db: Executor) {
-  return db
-    .select({ id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, deletedAt: pages.deletedAt, deletedBy: users.name })
+/**
+ * One page of live pages, optionally only `prefix` and below, in path order. The key is the path itself
+ * (unique among live pages, its unique index serves the order): `after` is the last path of the previous
+ * page, compared in the database's collation so the order and the cursor agree.
+ */
+export async function pageLivePages(db: Executor, options: { prefix?: string; limit: number; after?: string }) {
+  const rows = await db
+    .select(liveItem)
+    .from(pages)
+    .where(and(isNull(pages.deletedAt), underPrefix(options.prefix), options.after === undefined ? undefined : gt(pages.path, options.after)))
+    .orderBy(asc(pages.path))
+    .limit(options.limit + 1);
+  return pageOf(rows, options.limit, (last) => last.path);
+}
+
+/** Microseconds since 1970 of the deletion, exact (a JavaScript Date would drop the last three digits). */
+const deletedMicros = sql<string>`(extract(epoch from ${pages.deletedAt}) * 1000000)::bigint`;
+
+/**
+ * One page of the trash, most recently deleted first, ties (one transaction) by id. `before` is the
+ * cursor of the previous page: the deletion time in microseconds and the id of its last row.
+ */
+export async function listTrash(db: Executor, options: { limit: number; before?: readonly [number, number] }) {
+  const rows = await db
+    .select({ id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, deletedAt: pages.deletedAt, deletedBy: users.name, micros: deletedMicros })
     .from(pages)
     .leftJoin(users, eq(users.id, pages.deletedBy))
-    .where(isNotNull(pages.deletedAt))
-    .orderBy(desc(pages.deletedAt));
+    .where(and(isNotNull(pages.deletedAt), options.before ? sql`(${deletedMicros}, ${pages.id}) < (${options.before[0]}::bigint, ${options.before[1]}::int)` : undefined))
+    .orderBy(desc(pages.deletedAt), desc(pages.id))
+    .limit(options.limit + 1);
+  const { items, next } = pageOf(rows, options.limit, (last) => encodeKeyCursor([Number(last.micros), last.id]));
+  return { items: items.map(({ micros: _, ...row }) => row), next };
 }
 
 export async function markTrashed(db: Executor, id: number, by: number | null): Promise<PageRow | undefined> {

@@ -1,6 +1,7 @@
 // Revision snapshots: appended on every save, listed newest first, read one at a time.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Executor } from '../deps.ts';
+import { pageOf } from '../policy/paging.ts';
 import { revisions, users } from '../schema.ts';
 
 export interface RevisionInput {
@@ -27,13 +28,19 @@ const summary = {
   authorName: users.name,
 };
 
-export async function listRevisions(db: Executor, pageId: number) {
-  return db
+/**
+ * One page of a page's history, newest first. The key is the revision number (unique per page, the
+ * unique index serves the order); `before` is the `next` of the previous page.
+ */
+export async function listRevisions(db: Executor, pageId: number, options: { limit: number; before?: number }) {
+  const rows = await db
     .select(summary)
     .from(revisions)
     .leftJoin(users, eq(users.id, revisions.authorId))
-    .where(eq(revisions.pageId, pageId))
-    .orderBy(desc(revisions.revision));
+    .where(and(eq(revisions.pageId, pageId), options.before ? lt(revisions.revision, options.before) : undefined))
+    .orderBy(desc(revisions.revision))
+    .limit(options.limit + 1);
+  return pageOf(rows, options.limit, (last) => last.revision);
 }
 
 export async function findRevision(db: Executor, pageId: number, revision: number) {

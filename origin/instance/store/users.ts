@@ -2,6 +2,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Identity } from '#shared/identity';
 import type { InstanceDb } from '../deps.ts';
+import { encodeKeyCursor, pageOf } from '../policy/paging.ts';
 import type { Role } from '../policy/roles.ts';
 import { users } from '../schema.ts';
 
@@ -37,11 +38,22 @@ export async function upsertUser(db: InstanceDb, identity: Pick<Identity, 'sub' 
   return existing;
 }
 
-export async function listUsers(db: InstanceDb) {
-  return db
-    .select({ ...columns, lastSeenAt: users.lastSeenAt, createdAt: users.createdAt })
+const sortName = sql<string>`lower(${users.name})`;
+
+/**
+ * One page of people by name (case-insensitive), ties by id. `after` is the cursor of the previous page:
+ * the lower-cased name and id of its last row, as Postgres lower-cased it, so the comparison matches the
+ * order exactly; it stays valid when that person is renamed meanwhile.
+ */
+export async function listUsers(db: InstanceDb, options: { limit: number; after?: readonly [string, number] }) {
+  const rows = await db
+    .select({ ...columns, lastSeenAt: users.lastSeenAt, createdAt: users.createdAt, sortName })
     .from(users)
-    .orderBy(asc(sql`lower(${users.name})`), asc(users.id));
+    .where(options.after ? sql`(${sortName}, ${users.id}) > (${options.after[0]}, ${options.after[1]}::int)` : undefined)
+    .orderBy(asc(sortName), asc(users.id))
+    .limit(options.limit + 1);
+  const { items, next } = pageOf(rows, options.limit, (last) => encodeKeyCursor([last.sortName, last.id]));
+  return { items: items.map(({ sortName: _, ...row }) => row), next };
 }
 
 export async function findUser(db: InstanceDb, id: number): Promise<UserRecord | undefined> {

@@ -5,6 +5,7 @@ import type { StorageUsage } from '../deps.ts';
 import { ROLES } from '../policy/roles.ts';
 import type { InstanceSettings } from '../store/settings.ts';
 import { Layout } from './layout.tsx';
+import { ListPager } from './links.tsx';
 import type { UiContext } from './ui-context.ts';
 
 export interface PersonRow {
@@ -15,7 +16,9 @@ export interface PersonRow {
   role: string | null;
 }
 
-export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; defaultRole: string; canManage: boolean }) {
+/** `people` is one page of them, by name; `pager` links to the next page and back to the first. */
+/** `here` is the query of this page of the list: a role form sends it so the answer comes back to this page. */
+export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; pager: { next: string | null; first?: string }; here: string; defaultRole: string; canManage: boolean }) {
   const { ui, people } = props;
   return (
     <Layout ui={ui} title="People">
@@ -30,7 +33,7 @@ export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; defaul
               {props.canManage && <td class="optional">{p.email}</td>}
               <td>
                 {props.canManage ? (
-                  <form method="post" action={`/_people/${p.id}`} class="form-actions">
+                  <form method="post" action={`/_people/${p.id}${props.here}`} class="form-actions">
                     <select name="role" aria-label={`Role of ${p.name}`}>
                       <option value="" selected={p.role === null}>default ({props.defaultRole})</option>
                       {ROLES.map((r) => <option value={r} selected={p.role === r}>{r}</option>)}
@@ -45,6 +48,7 @@ export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; defaul
           ))}
         </tbody>
       </table>
+      <ListPager next={props.pager.next} nextLabel="Next" first={props.pager.first} firstLabel="First" />
     </Layout>
   );
 }

@@ -3,7 +3,7 @@
 import { raw } from 'hono/html';
 import type { TreeNode } from '../policy/tree.ts';
 import { Layout } from './layout.tsx';
-import { pageUrl } from './links.tsx';
+import { ListPager, pageUrl } from './links.tsx';
 import { formatDate } from './page-view.tsx';
 import { PageTree } from './tree.tsx';
 import type { UiContext } from './ui-context.ts';
@@ -46,13 +46,21 @@ export function AllPagesScreen(props: { ui: UiContext; tree: TreeNode[]; count: 
   );
 }
 
-export function TrashScreen(props: { ui: UiContext; pages: { id: number; path: string; title: string; deletedAt: Date | null; deletedBy: string | null }[]; canPurge: boolean }) {
+/** `pages` is one page of the trash; `pager` links to what was deleted earlier and back to the latest. */
+export function TrashScreen(props: {
+  ui: UiContext;
+  pages: { id: number; path: string; title: string; deletedAt: Date | null; deletedBy: string | null }[];
+  pager: { next: string | null; first?: string };
+  /** The query of this page of the trash: a purge sends it so the answer comes back to this page. */
+  here: string;
+  canPurge: boolean;
+}) {
   const { ui, pages } = props;
   return (
     <Layout ui={ui} title="Trash">
       <h1>Trash</h1>
       {pages.length === 0 ? (
-        <p class="muted">The trash is empty.</p>
+        <p class="muted">{props.pager.first ? 'Nothing was deleted earlier.' : 'The trash is empty.'}</p>
       ) : (
         <table class="list" data-testid="trash">
           <thead><tr><th>Page</th><th class="optional">Deleted</th><th></th></tr></thead>
@@ -64,7 +72,7 @@ export function TrashScreen(props: { ui: UiContext; pages: { id: number; path: s
                 <td class="form-actions">
                   <form method="post" action={`/_trash/${p.id}/restore`}><button type="submit" class="secondary">Restore</button></form>
                   {props.canPurge && (
-                    <form method="post" action={`/_trash/${p.id}/purge`}>
+                    <form method="post" action={`/_trash/${p.id}/purge${props.here}`}>
                       <button type="submit" class="danger" data-confirm="Delete this page and its history for good?">Delete forever</button>
                     </form>
                   )}
@@ -74,6 +82,7 @@ export function TrashScreen(props: { ui: UiContext; pages: { id: number; path: s
           </tbody>
         </table>
       )}
+      <ListPager next={props.pager.next} nextLabel="Older" first={props.pager.first} firstLabel="Latest" />
     </Layout>
   );
 }

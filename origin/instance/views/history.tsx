@@ -1,9 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-// History of a page: every revision with author, time and note; pick two to compare; restore any.
+// History of a page, a page of revisions at a time: author, time and note; pick two to compare; restore any.
 import { raw } from 'hono/html';
 import { MAX_DIFF_CHANGES, type DiffSummary } from '../policy/diff.ts';
 import { Layout } from './layout.tsx';
-import { Breadcrumbs, pageUrl } from './links.tsx';
+import { Breadcrumbs, ListPager, pageUrl } from './links.tsx';
 import { formatDate } from './page-view.tsx';
 import type { UiContext } from './ui-context.ts';
 
@@ -15,7 +15,8 @@ export interface RevisionItem {
   createdAt: Date | string;
 }
 
-export function HistoryScreen(props: { ui: UiContext; page: { path: string; title: string; revision: number }; revisions: RevisionItem[] }) {
+/** `revisions` is one page of the history; `pager` links to the older revisions and back to the newest. */
+export function HistoryScreen(props: { ui: UiContext; page: { path: string; title: string; revision: number }; revisions: RevisionItem[]; pager: { next: string | null; first?: string } }) {
   const { ui, page, revisions } = props;
   return (
     <Layout ui={ui} title={`History of ${page.title}`}>
@@ -48,6 +49,7 @@ export function HistoryScreen(props: { ui: UiContext; page: { path: string; titl
         </table>
         <p><button type="submit" data-testid="compare">Compare selected</button></p>
       </form>
+      <ListPager next={props.pager.next} nextLabel="Older" first={props.pager.first} firstLabel="Newest" />
     </Layout>
   );
 }
