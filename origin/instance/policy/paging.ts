@@ -34,7 +34,8 @@ export function textCursor(raw: string | undefined, name: string): string | unde
   return raw;
 }
 
-export type KeyPart = 'text' | 'number';
+/** `id`: a row id, which an integer column holds (beyond int4 the database would refuse the comparison). */
+export type KeyPart = 'text' | 'number' | 'id';
 type PartValue<P extends KeyPart> = P extends 'text' ? string : number;
 export type KeyValues<S extends readonly KeyPart[]> = { [I in keyof S]: PartValue<S[I]> };
 
@@ -63,8 +64,8 @@ export function decodeKeyCursor<const S extends readonly KeyPart[]>(raw: string 
   const ok = shape.every((part, i) =>
     part === 'text'
       ? typeof values[i] === 'string' && !containsNul(values[i])
-      : // Numbers are ids or microseconds: whole and exact in a double, like every number we hand out.
-        typeof values[i] === 'number' && wholeNumber(String(values[i]), Number.MAX_SAFE_INTEGER) !== null,
+      : // Numbers are microseconds (exact in a double, like every number we hand out) or ids (int4).
+        typeof values[i] === 'number' && wholeNumber(String(values[i]), part === 'id' ? MAX_INT4 : Number.MAX_SAFE_INTEGER) !== null,
   );
   if (!ok) throw bad();
   return values as KeyValues<S>;

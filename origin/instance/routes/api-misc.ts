@@ -53,7 +53,7 @@ export function miscApi(services: InstanceServices) {
   app.get('/api/users', async (c) => {
     // By name, ties by id; `after` is the opaque `next` of the previous page.
     const limit = pageSize(c.req.query('limit'));
-    const after = decodeKeyCursor(c.req.query('after'), 'after', ['text', 'number']);
+    const after = decodeKeyCursor(c.req.query('after'), 'after', ['text', 'id']);
     const { items: rows, next } = await listUsers(db, { limit, after });
     const defaultRole = c.var.settings.defaultRole;
     // An instance is shared by every customer whose plan opens it: emails are for the people who manage it.

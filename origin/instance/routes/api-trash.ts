@@ -15,7 +15,7 @@ export function trashApi(services: InstanceServices) {
     requireRole(actorOf(c), 'write');
     // Most recently deleted first; `before` is the opaque `next` of the previous page.
     const limit = pageSize(c.req.query('limit'));
-    const before = decodeKeyCursor(c.req.query('before'), 'before', ['number', 'number']);
+    const before = decodeKeyCursor(c.req.query('before'), 'before', ['number', 'id']);
     const { items, next } = await listTrash(db, { limit, before });
     return c.json({ pages: items, next });
   });

@@ -26,7 +26,7 @@ export function adminRoutes(services: InstanceServices) {
   app.get('/_people', async (c) => {
     // Paged like GET /api/users: the "Next" link carries `after`.
     const limit = pageSize(c.req.query('limit'));
-    const after = decodeKeyCursor(c.req.query('after'), 'after', ['text', 'number']);
+    const after = decodeKeyCursor(c.req.query('after'), 'after', ['text', 'id']);
     const { items: people, next } = await listUsers(db, { limit, after });
     const pager = { next: next === null ? null : listPageUrl('/_people', { name: 'after', value: next }, limit), first: after ? '/_people' : undefined };
     return c.html(<PeopleScreen ui={uiContext(c, services)} people={people} pager={pager} here={peoplePage(c.req.query('after'), limit)} defaultRole={c.var.settings.defaultRole} canManage={can(c.var.role, 'manage_people')} />);
@@ -36,7 +36,7 @@ export function adminRoutes(services: InstanceServices) {
     requireRole(actorOf(c), 'manage_people');
     // Back to the page of the list the form was on (its action carries that page's cursor), checked first.
     const after = c.req.query('after');
-    decodeKeyCursor(after, 'after', ['text', 'number']);
+    decodeKeyCursor(after, 'after', ['text', 'id']);
     const back = `/_people${peoplePage(after, pageSize(c.req.query('limit')))}`;
     const { role } = await formFields(c);
     if (role !== '' && !isRole(role)) throw new AppError('validation_failed', 'role: must be reader, editor, admin or empty for the default');

@@ -38,7 +38,7 @@ export function browseRoutes(services: InstanceServices) {
     requireRole(actorOf(c), 'write');
     // Paged like GET /api/trash: the "Older" link carries `before`.
     const limit = pageSize(c.req.query('limit'));
-    const before = decodeKeyCursor(c.req.query('before'), 'before', ['number', 'number']);
+    const before = decodeKeyCursor(c.req.query('before'), 'before', ['number', 'id']);
     const { items, next } = await listTrash(db, { limit, before });
     const pager = { next: next === null ? null : listPageUrl('/_trash', { name: 'before', value: next }, limit), first: before ? '/_trash' : undefined };
     return c.html(<TrashScreen ui={uiContext(c, services)} pages={items} pager={pager} here={trashPage(c.req.query('before'), limit)} canPurge={can(c.var.role, 'purge')} />);
@@ -52,7 +52,7 @@ export function browseRoutes(services: InstanceServices) {
   app.post('/_trash/:id/purge', async (c) => {
     // Back to the page of the trash the form was on (its action carries that page's cursor), checked first.
     const before = c.req.query('before');
-    decodeKeyCursor(before, 'before', ['number', 'number']);
+    decodeKeyCursor(before, 'before', ['number', 'id']);
     const back = `/_trash${trashPage(before, pageSize(c.req.query('limit')))}`;
     await wiki.purge(actorOf(c), intParam(c, 'id'));
     return seeOther(c, back);
