@@ -10,7 +10,7 @@ describe('the session cookie', () => {
     const first = await browser.navigate(hostUrl('instance1'));
     const login = await browser.navigate(first.headers.get('location')!);
     const loginCookie = login.headers.getSetCookie().find((c) => c.startsWith('wp_login_'))!;
-    expect(loginCookie).toMatch(/Path=\/_auth\/callback/);
+    expect(loginCookie).toMatch(/; Path=\/_auth\/;/);
     expect(loginCookie).toMatch(/HttpOnly/);
     expect(loginCookie).not.toMatch(/Domain=/);
 
