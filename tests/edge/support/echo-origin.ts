@@ -63,6 +63,22 @@ function acceptWebSocket(req: IncomingMessage, socket: Duplex) {
   socket.on('error', () => {});
 }
 
+/**
+ * The headers a platform origin answers with (origin/common/request-envelope.ts): security headers, and the
+ * request id and the edge's Server-Timing entry echoed. The hot path passes such an answer on untouched.
+ */
+function platformHeaders(req: IncomingMessage): Record<string, string> {
+  return {
+    'content-type': 'text/plain',
+    'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'x-request-id': String(req.headers['x-request-id'] ?? ''),
+    'server-timing': String(req.headers['x-wikiplatform-edge-timing'] ?? ''),
+  };
+}
+
 export async function startEchoOrigin(): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     // A client that gives up (the edge's timeout) aborts the request: not an error of this server.
@@ -97,17 +113,7 @@ export async function startEchoOrigin(): Promise<{ url: string; close: () => Pro
       const chunks = Number(url.searchParams.get('chunks') ?? 3);
       const every = Number(url.searchParams.get('every') ?? 500);
       // With ?complete, the headers of a platform origin, so the hot path hands the answer back as it is.
-      const headers: Record<string, string> = url.searchParams.has('complete')
-        ? {
-            'content-security-policy': "default-src 'self'",
-            'x-content-type-options': 'nosniff',
-            'x-frame-options': 'DENY',
-            'referrer-policy': 'same-origin',
-            'x-request-id': String(req.headers['x-request-id'] ?? ''),
-            'server-timing': String(req.headers['x-wikiplatform-edge-timing'] ?? ''),
-          }
-        : {};
-      res.writeHead(200, { ...headers, 'content-type': 'text/plain' });
+      res.writeHead(200, url.searchParams.has('complete') ? platformHeaders(req) : { 'content-type': 'text/plain' });
       res.flushHeaders();
       for (let i = 0; i < chunks; i++) {
         await new Promise((r) => setTimeout(r, every));
@@ -120,17 +126,8 @@ export async function startEchoOrigin(): Promise<{ url: string; close: () => Pro
       return res.end('<p>own policy</p>');
     }
     if (url.pathname === '/complete') {
-      // Answers like a platform origin (origin/common/request-envelope.ts): security headers, the request
-      // id and the edge's Server-Timing entry echoed. ?omit=<header> leaves one out; ?cookie=<name> sets one.
-      const headers: Record<string, string | string[]> = {
-        'content-type': 'text/plain',
-        'content-security-policy': "default-src 'self'; frame-ancestors 'none'",
-        'x-content-type-options': 'nosniff',
-        'x-frame-options': 'DENY',
-        'referrer-policy': 'same-origin',
-        'x-request-id': String(req.headers['x-request-id'] ?? ''),
-        'server-timing': String(req.headers['x-wikiplatform-edge-timing'] ?? ''),
-      };
+      // Answers like a platform origin. ?omit=<header> leaves one out; ?cookie=<name> sets one.
+      const headers: Record<string, string | string[]> = platformHeaders(req);
       const omit = url.searchParams.get('omit');
       if (omit) delete headers[omit];
       const cookie = url.searchParams.get('cookie');
