@@ -1,3 +1,4 @@
+import { SELF } from 'cloudflare:test';
 import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { createAssertionVerifier } from '#shared/edge-assertion';
@@ -192,10 +193,43 @@ describe('origin failures stay with their instance', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'bad_gateway' } });
   });
 
-  it('answers 504 when the origin takes longer than ORIGIN_TIMEOUT_MS to answer', async () => {
-    const res = await edgeFetch(hostUrl('sluggish', '/api'), bearer(await admin()));
+  /** Whether the echo origin saw the /__slow request with this request id given up before it answered. */
+  const abandonedAtOrigin = async (rid: string) =>
+    ((await (await fetch(`${inject('echoUrl')}/__abandoned/${rid}`)).json()) as { abandoned: boolean }).abandoned;
+  /** Polls for up to 2 s after the 504, well before the origin would answer (4 s after the request). */
+  const waitForAbandoned = async (rid: string) => {
+    for (let i = 0; i < 20; i += 1) {
+      if (await abandonedAtOrigin(rid)) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+
+  it('answers 504 when the origin takes longer than ORIGIN_TIMEOUT_MS to answer, and gives up the request at the origin', async () => {
+    const rid = `slow-app-${crypto.randomUUID()}`;
+    // SELF: see the next test.
+    const res = await SELF.fetch(hostUrl('sluggish', '/api'), bearer(await admin(), { 'x-request-id': rid }));
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: { code: 'gateway_timeout' } });
+    expect(await waitForAbandoned(rid)).toBe(true);
+  });
+
+  it('answers the hot path a branded 504 page for a slow origin, and gives up the request at the origin', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'admin-504', roles: ['platform-admin'] }, hostUrl('instance1'));
+    const rid = `slow-hot-${crypto.randomUUID()}`;
+    // Through the runtime's own request dispatch (SELF), not a call of the handler inside this test's
+    // request: the runtime cancels what a request left pending only once that request is over.
+    const url = hostUrl('sluggish', '/wiki');
+    const res = await SELF.fetch(url, {
+      headers: { cookie: browser.cookieHeader(new URL(url)), accept: 'text/html', 'sec-fetch-mode': 'navigate', 'x-request-id': rid },
+    });
+    expect(res.status).toBe(504);
+    expect(res.headers.get('x-request-id')).toBe(rid);
+    expect(await res.text()).toContain('Sluggish wiki');
+    expect(await waitForAbandoned(rid)).toBe(true);
+    // Instances on healthy origins are not affected.
+    expect((await browser.navigate(hostUrl('instance1', '/wiki'))).status).toBe(200);
   });
 
   // ORIGIN_TIMEOUT_MS (1500 in these tests) bounds the wait for the answer's headers, never the body after them.

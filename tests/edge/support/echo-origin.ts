@@ -1,6 +1,7 @@
 // A trivial origin for the edge tests (Node side): it reports what it received, and has a few paths
 // that stream, stall or upgrade, so tests can see exactly what the edge forwards and how.
 //   /__slow/...          answers after 4 s (the test edge times out sooner)
+//   /__abandoned/<rid>   whether the /__slow request with that X-Request-Id was given up by its client
 //   /stream/echo         sends the request body back as it arrives (full duplex)
 //   /stream/count        reads the whole body and reports its size
 //   /download?bytes=N    streams N bytes
@@ -80,13 +81,23 @@ function platformHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 export async function startEchoOrigin(): Promise<{ url: string; close: () => Promise<void> }> {
+  /** X-Request-Ids of /__slow requests whose connection closed before the answer was sent. */
+  const abandoned = new Set<string>();
   const server: Server = createServer((req, res) => {
     // A client that gives up (the edge's timeout) aborts the request: not an error of this server.
     handle(req, res).catch(() => res.destroy());
   });
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://echo');
+    if (url.pathname.startsWith('/__abandoned/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ abandoned: abandoned.has(url.pathname.slice('/__abandoned/'.length)) }));
+    }
     if (url.pathname.startsWith('/__slow')) {
+      const rid = String(req.headers['x-request-id']);
+      res.once('close', () => {
+        if (!res.writableFinished) abandoned.add(rid);
+      });
       await new Promise((r) => setTimeout(r, 4000));
     }
     if (url.pathname === '/stream/echo') {
