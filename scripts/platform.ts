@@ -1,0 +1,119 @@
+// `npm run platform -- <command>`: the ops CLI. Commands: migrate, check. Exit 0 = fine, 1 = something
+// failed or is inconsistent, 2 = the CLI was called wrongly or its inputs are missing.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { checkPlatformConfig, formatProblems } from './ops/config-check.ts';
+import { migrateDatabases } from './ops/migrate-databases.ts';
+import { migrationExitCode, statusLine, summaryLine } from './ops/migration-report.ts';
+import { migrationTargets, parseRegistry } from './ops/migration-targets.ts';
+import { readPlatformConfig } from './ops/read-platform-config.ts';
+import { redactUrl } from './ops/redact-url.ts';
+
+const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const USAGE = `Usage: npm run platform -- <command> [options]
+
+Commands:
+  migrate   apply the repo's migrations to every instance database and the portal database
+  check     check that the registry, docker-compose.yml, the realm's plan groups and the plan matrix agree
+
+Inputs (environment, as on the origin host's .env):
+  INSTANCES              the instance registry JSON, same value as the edge's INSTANCES var
+                         (or --instances-file <path> to a file holding that JSON)
+  DATABASE_URL_<ID>      migrate: one postgres:// URL per registry instance, the id upper-cased with
+                         "-" as "_" (instance1 → DATABASE_URL_INSTANCE1)
+  DATABASE_URL_PORTAL    migrate: the portal's database
+  PLAN_MATRIX            check: optional plan matrix JSON, as the edge takes it (default: shared/plan-matrix.ts)
+
+Options:
+  --only <name>          migrate: just this instance (or "portal")
+  --instances-file <p>   read the registry JSON from a file instead of INSTANCES
+  --compose <path>       check: compose file (default docker-compose.yml)
+  --realm <path>         check: realm file (default deploy/keycloak/realm-wikiplatform.json)
+  --help
+
+Exit codes: 0 all migrated / consistent; 1 a database failed / the configuration is inconsistent;
+            2 wrong usage or missing inputs (nothing was done).
+Passwords in database URLs are never printed.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      only: { type: 'string' },
+      'instances-file': { type: 'string' },
+      compose: { type: 'string' },
+      realm: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (rest.length) return usageError(`unexpected arguments: ${rest.join(' ')}`);
+  const file = values['instances-file'];
+  const instancesJson = file ? await readFile(file, 'utf8').catch(() => undefined) : process.env.INSTANCES;
+  const instancesSource = file ? `--instances-file ${file}` : 'INSTANCES';
+
+  switch (command) {
+    case 'migrate': {
+      const registry = parseRegistry(instancesJson, instancesSource);
+      if (!registry.ok) return inputError(registry.problems);
+      const resolved = migrationTargets(registry.registry, process.env, values.only);
+      if (!resolved.ok) return inputError(resolved.problems);
+      const outcomes = await migrateDatabases(resolved.targets, {
+        onStart: (t, i, n) => process.stdout.write(`[${i + 1}/${n}] ${t.name} (${t.role}, ${redactUrl(t.url)}): migrating…\n`),
+        onDone: (o, i, n) => process.stdout.write(`[${i + 1}/${n}] ${statusLine(o)}\n`),
+      });
+      process.stdout.write(`${summaryLine(outcomes)}\n`);
+      return migrationExitCode(outcomes);
+    }
+    case 'check': {
+      if (instancesJson === undefined || instancesJson.trim() === '') {
+        return inputError([`${instancesSource}: not set or unreadable (the instance registry JSON, same value as the edge's INSTANCES)`]);
+      }
+      const read = await readPlatformConfig({
+        instancesJson,
+        instancesSource,
+        planMatrixJson: process.env.PLAN_MATRIX,
+        composePath: resolve(values.compose ?? resolve(rootDir, 'docker-compose.yml')),
+        realmPath: resolve(values.realm ?? resolve(rootDir, 'deploy/keycloak/realm-wikiplatform.json')),
+      });
+      const problems = read.ok ? checkPlatformConfig(read.config) : read.problems;
+      if (problems.length === 0) {
+        process.stdout.write(`configuration consistent: ${read.ok ? read.config.registry.map((i) => i.id).join(', ') : ''}\n`);
+        return 0;
+      }
+      process.stdout.write(`configuration inconsistent (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${formatProblems(problems)}\n`);
+      return 1;
+    }
+    default:
+      return usageError(command ? `unknown command "${command}"` : 'no command given');
+  }
+}
+
+function usageError(message: string): number {
+  process.stderr.write(`${message}\n\n${USAGE}`);
+  return 2;
+}
+
+function inputError(problems: readonly string[]): number {
+  process.stderr.write(`Invalid platform CLI input:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee npm run platform -- --help\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`platform: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);
