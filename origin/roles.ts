@@ -31,7 +31,7 @@ export async function buildRole(config: OriginConfig, logger: Logger, isDraining
   const metrics = createMetrics({ instance: config.audience, processMetrics: true });
   if (config.role === 'portal') {
     const database = openDatabase(config.databaseUrl, portalSchema, { applicationName: 'wikiplatform-portal' });
-    const app = createPortalApp({ database, logger, verify, metrics, isDraining, instances: config.instances, planMatrix: config.planMatrix, publicUrlPattern: config.publicUrlPattern });
+    const app = createPortalApp({ database, logger, verify, metrics, isDraining, instances: config.instances, planMatrix: config.planMatrix, publicUrlPattern: config.publicUrlPattern, billing: { webhookSecret: config.stripeWebhookSecret } });
     return { app: app as never, database: database as never };
   }
   // Media config is checked before anything opens, so a bad S3_* value fails the start with its name.

@@ -2,6 +2,8 @@
 
 export const ERROR_STATUS = {
   bad_request: 400,
+  /** A webhook whose signature header is missing, malformed, stale or does not match its body. */
+  invalid_signature: 400,
   validation_failed: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -17,6 +19,8 @@ export const ERROR_STATUS = {
   internal: 500,
   bad_gateway: 502,
   unavailable: 503,
+  /** Stripe billing is switched off on this portal (no webhook secret configured). */
+  billing_not_configured: 503,
   gateway_timeout: 504,
 } as const;
 

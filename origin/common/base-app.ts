@@ -1,5 +1,5 @@
 // The middleware stack every origin role shares, in order: the request envelope (id, security headers,
-// metrics, access log) → probes and metrics (direct callers only) → assertion.
+// metrics, access log) → probes and metrics (direct callers only) → routes that authenticate themselves → assertion.
 // Roles add their routes to the app this returns.
 import { Hono, type ErrorHandler, type NotFoundHandler } from 'hono';
 import { cacheVerifications } from './assertion-cache.ts';
@@ -24,6 +24,11 @@ export interface BaseAppDeps {
   connectSrc?: readonly string[];
   /** Public URLs as the browser sees them; https on a real domain adds HSTS. */
   publicUrlPattern?: string;
+  /**
+   * Routes that carry their own authentication instead of an edge assertion (the Stripe webhook: its
+   * signature is the proof). Mounted before the assertion check; every other path still needs one.
+   */
+  selfAuthenticatedRoutes?: readonly Hono<BaseEnv>[];
 }
 
 export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
@@ -33,6 +38,7 @@ export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   for (const path of UNAUTHENTICATED_PATHS) app.use(path, directCallersOnly);
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));
+  for (const routes of deps.selfAuthenticatedRoutes ?? []) app.route('/', routes);
   app.use(requireAssertion({ verify: cacheVerifications(deps.verify), audience: deps.audience }));
   // The handlers only read BaseEnv variables, which every role's env extends.
   app.onError(createErrorHandler(deps.renderHtmlError) as unknown as ErrorHandler<E>);

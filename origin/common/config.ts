@@ -25,7 +25,12 @@ interface CommonConfig {
   logLevel: LogLevel;
 }
 export type InstanceConfig = CommonConfig & { role: 'instance'; instanceId: string };
-export type PortalConfig = CommonConfig & { role: 'portal'; instances: InstanceRegistry };
+export type PortalConfig = CommonConfig & {
+  role: 'portal';
+  instances: InstanceRegistry;
+  /** Stripe's webhook signing secret (`whsec_…`); absent means billing is switched off. */
+  stripeWebhookSecret?: string;
+};
 export type OriginConfig = InstanceConfig | PortalConfig;
 
 export class ConfigError extends Error {
@@ -55,6 +60,8 @@ const EnvSchema = z.object({
   INSTANCES: jsonVariable(InstanceRegistrySchema).optional(),
   PLAN_MATRIX: jsonVariable(PlanMatrixSchema).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  // The message never echoes the value: it is a secret.
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
 });
 
 export function loadConfig(source: Record<string, string | undefined>): OriginConfig {
@@ -84,7 +91,7 @@ export function loadConfig(source: Record<string, string | undefined>): OriginCo
     logLevel: e.LOG_LEVEL,
   };
   return e.ORIGIN_ROLE === 'portal'
-    ? { ...common, role: 'portal', instances: e.INSTANCES as InstanceRegistry }
+    ? { ...common, role: 'portal', instances: e.INSTANCES as InstanceRegistry, ...(e.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}) }
     : { ...common, role: 'instance', instanceId: e.INSTANCE_ID as string };
 }
 

@@ -1,5 +1,5 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-// The portal (app.): the dashboard of the instances a user may open, and /api/me.
+// The portal (app.): the dashboard of the instances a user may open, /api/me, and the Stripe webhook.
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { InstanceRegistry } from '#shared/instance-registry';
@@ -12,6 +12,7 @@ import type { Logger } from '../common/logger.ts';
 import { createMetrics, type Metrics } from '../common/metrics.ts';
 import { loadStaticAssets } from '../common/static-assets.ts';
 import { touchAccount } from './accounts.ts';
+import { stripeWebhookRoutes } from './billing/stripe-webhook.ts';
 import { instanceCatalog } from './catalog.ts';
 import type { PortalSchema } from './schema.ts';
 import { Dashboard } from './views/dashboard.tsx';
@@ -27,6 +28,8 @@ export interface PortalDeps {
   publicUrlPattern: string;
   metrics?: Metrics;
   isDraining?: () => boolean;
+  /** Stripe billing; without a webhook secret, /webhooks/stripe answers 503 billing_not_configured. */
+  billing?: { webhookSecret?: string; toleranceSeconds?: number };
 }
 
 export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
@@ -38,6 +41,9 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
     ping: deps.database.ping,
     isDraining: deps.isDraining,
     publicUrlPattern: deps.publicUrlPattern,
+    selfAuthenticatedRoutes: [
+      stripeWebhookRoutes({ db: deps.database.db, webhookSecret: deps.billing?.webhookSecret, toleranceSeconds: deps.billing?.toleranceSeconds }),
+    ],
   });
   app.route('/', loadStaticAssets('/_static', { 'portal.css': fileURLToPath(new URL('./views/portal.css', import.meta.url)) }).routes());
 

@@ -1,5 +1,9 @@
-// The portal database: accounts seen through the edge, and an audit log of what the platform did.
-import { jsonb, pgTable, serial, text, timestamp, index } from 'drizzle-orm/pg-core';
+// The portal database: accounts seen through the edge, Stripe billing state and its provisioning outbox,
+// and an audit log of what the platform did.
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Plan } from '#shared/plan-matrix';
+import type { ProvisioningIntent } from './billing/subscription-state.ts';
 
 /** Everyone who opened the portal, as the edge described them on their last visit. */
 export const accounts = pgTable('accounts', {
@@ -26,5 +30,49 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_subject_idx').on(t.subject, t.at)],
 );
 
-export const portalSchema = { accounts, auditLog };
+/** Every verified Stripe event, stored once: the primary key is what makes a redelivery a no-op. */
+export const stripeEvents = pgTable('stripe_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  created: timestamp('created', { withTimezone: true }).notNull(),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  /** applied | stale | ignored | rejected: what the webhook did with it. */
+  outcome: text('outcome').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+});
+
+/** One row per Stripe customer: who they are and what their subscription grants now. */
+export const subscriptions = pgTable('subscriptions', {
+  customerId: text('customer_id').primaryKey(),
+  email: text('email'),
+  name: text('name'),
+  plan: text('plan').$type<Plan>(),
+  status: text('status').notNull(),
+  /** `created` (epoch seconds) of the newest event applied; an older one changes nothing. */
+  lastEventCreated: bigint('last_event_created', { mode: 'number' }).notNull(),
+  lastEventId: text('last_event_id').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Durable provisioning jobs; each intent is a full desired state, applied in order per customer. */
+export const provisioningOutbox = pgTable(
+  'provisioning_outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    customerId: text('customer_id').notNull(),
+    eventId: text('event_id').notNull(),
+    intent: jsonb('intent').$type<ProvisioningIntent>().notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('provisioning_outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.doneAt} is null`),
+    index('provisioning_outbox_customer_idx').on(t.customerId, t.id).where(sql`${t.doneAt} is null`),
+  ],
+);
+
+export const portalSchema = { accounts, auditLog, stripeEvents, subscriptions, provisioningOutbox };
 export type PortalSchema = typeof portalSchema;

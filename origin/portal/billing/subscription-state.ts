@@ -1,0 +1,66 @@
+// Pure policy: folds one subscription change into a customer's state and says what provisioning, if
+// anything, that requires. Out-of-order and repeated events fall out of the comparison, not of luck.
+import type { Plan } from '#shared/plan-matrix';
+import { accessForStatus, type SubscriptionChange } from './stripe-events.ts';
+
+export interface SubscriptionState {
+  customerId: string;
+  email: string | null;
+  name: string | null;
+  /** The plan access is granted for right now; null when the customer has none. */
+  plan: Plan | null;
+  status: string;
+  /** `created` (seconds) of the newest event applied to plan and status. */
+  lastEventCreated: number;
+}
+
+/**
+ * A full desired state, not a delta: applying one twice, or an older one after a newer one has been
+ * applied and superseded it, is what the outbox's ordering and the provisioner's idempotence make safe.
+ */
+export type ProvisioningIntent =
+  | { action: 'grant'; customerId: string; email: string; name: string | null; plan: Plan }
+  | { action: 'revoke'; customerId: string; email: string };
+
+export interface Transition {
+  next: SubscriptionState;
+  /** The event is older than the last one applied: plan and status were left alone. */
+  stale: boolean;
+  /** What to enqueue, or null when what is provisioned does not change. */
+  intent: ProvisioningIntent | null;
+}
+
+export function applyChange(current: SubscriptionState | null, change: SubscriptionChange, eventCreated: number): Transition {
+  // Stripe's `created` has one-second resolution: an event of the same second as the last one applies.
+  const stale = current !== null && eventCreated < current.lastEventCreated;
+  // Identity is not ordered by time: a late checkout still tells us who the customer is.
+  const email = (stale ? (current?.email ?? change.email) : (change.email ?? current?.email)) ?? null;
+  const name = (stale ? (current?.name ?? change.name) : (change.name ?? current?.name)) ?? null;
+  const next: SubscriptionState =
+    stale && current
+      ? { ...current, email, name }
+      : {
+          customerId: change.customerId,
+          email,
+          name,
+          plan: change.access === 'grant' ? (change.plan ?? null) : change.access === 'revoke' ? null : (current?.plan ?? null),
+          status: change.status,
+          lastEventCreated: eventCreated,
+        };
+  const before = current ? desiredIntent(current) : null;
+  const after = desiredIntent(next);
+  return { next, stale, intent: after && !sameIntent(before, after) ? after : null };
+}
+
+/** What should be provisioned for a state: nothing until we know the customer's email. */
+export function desiredIntent(state: SubscriptionState): ProvisioningIntent | null {
+  if (!state.email) return null;
+  if (state.plan) return { action: 'grant', customerId: state.customerId, email: state.email, name: state.name, plan: state.plan };
+  if (accessForStatus(state.status) === 'revoke') return { action: 'revoke', customerId: state.customerId, email: state.email };
+  return null;
+}
+
+function sameIntent(a: ProvisioningIntent | null, b: ProvisioningIntent): boolean {
+  if (!a || a.action !== b.action || a.email !== b.email) return false;
+  return a.action === 'revoke' || (b.action === 'grant' && a.plan === b.plan);
+}
