@@ -1,6 +1,7 @@
 // Which databases `platform migrate` touches and where they are, from the registry and DATABASE_URL_<NAME>
 // variables. Pure: the caller hands in the environment.
 import { z } from 'zod';
+import { jsonVariable } from '#shared/config-schema';
 import { InstanceRegistrySchema, type InstanceRegistry } from '#shared/instance-registry';
 
 export type MigrationRole = 'instance' | 'portal';
@@ -26,13 +27,7 @@ const PostgresUrl = z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a po
 /** Parses the registry JSON (INSTANCES), naming every problem. */
 export function parseRegistry(json: string | undefined, source: string): { ok: true; registry: InstanceRegistry } | { ok: false; problems: string[] } {
   if (json === undefined || json.trim() === '') return { ok: false, problems: [`${source}: not set (the instance registry JSON, same value as the edge's INSTANCES)`] };
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return { ok: false, problems: [`${source}: must be valid JSON`] };
-  }
-  const parsed = InstanceRegistrySchema.safeParse(value);
+  const parsed = jsonVariable(InstanceRegistrySchema).safeParse(json);
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((i) => `${source}${i.path.length ? `[${i.path.join('.')}]` : ''}: ${i.message}`) };
   }

@@ -2,7 +2,7 @@
 // compose file and the realm file. Problems with the inputs themselves come back as check problems.
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { PlanMatrixSchema } from '#shared/config-schema';
+import { jsonVariable, PlanMatrixSchema } from '#shared/config-schema';
 import { DEFAULT_PLAN_MATRIX, type PlanMatrix } from '#shared/plan-matrix';
 import type { ConfigProblem, PlatformConfig } from './config-check.ts';
 import { parseRegistry } from './migration-targets.ts';
@@ -38,13 +38,7 @@ export async function readPlatformConfig(sources: ConfigSources): Promise<ReadRe
 
 function parsePlanMatrix(json: string | undefined): { ok: true; matrix: PlanMatrix } | { ok: false; problem: string } {
   if (json === undefined || json.trim() === '') return { ok: true, matrix: DEFAULT_PLAN_MATRIX };
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return { ok: false, problem: 'must be valid JSON' };
-  }
-  const parsed = PlanMatrixSchema.safeParse(value);
+  const parsed = jsonVariable(PlanMatrixSchema).safeParse(json);
   return parsed.success ? { ok: true, matrix: parsed.data } : { ok: false, problem: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ') };
 }
 
