@@ -74,5 +74,17 @@ export const provisioningOutbox = pgTable(
   ],
 );
 
-export const portalSchema = { accounts, auditLog, stripeEvents, subscriptions, provisioningOutbox };
+/**
+ * The welcome email, sent once per Stripe customer. Written right after Mailgun accepts the message and
+ * outside the outbox job's transaction, so a job retried for another reason does not send it again.
+ */
+export const welcomeEmails = pgTable('welcome_emails', {
+  customerId: text('customer_id').primaryKey(),
+  email: text('email').notNull(),
+  plan: text('plan').$type<Plan>().notNull(),
+  messageId: text('message_id').notNull(),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const portalSchema = { accounts, auditLog, stripeEvents, subscriptions, provisioningOutbox, welcomeEmails };
 export type PortalSchema = typeof portalSchema;

@@ -18,6 +18,8 @@ export interface StripeWebhookOptions {
   maxBodyBytes?: number;
   /** Seconds a signature stays acceptable; Stripe's default (300) when absent. */
   toleranceSeconds?: number;
+  /** Called after an event enqueued a provisioning job, so the outbox worker runs it without waiting. */
+  onEnqueued?: () => void;
 }
 
 export function stripeWebhookRoutes(options: StripeWebhookOptions): Hono<BaseEnv> {
@@ -43,6 +45,7 @@ export function stripeWebhookRoutes(options: StripeWebhookOptions): Hono<BaseEnv
     const { event, payload } = verified;
     const result = await recordStripeEvent(options.db, event, payload);
     c.var.log.info({ eventId: event.id, type: event.type, outcome: result.outcome, jobId: result.jobId }, 'stripe event recorded');
+    if (result.jobId !== null) options.onEnqueued?.();
     return c.json({ received: true });
   });
   return app;

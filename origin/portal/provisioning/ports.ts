@@ -15,8 +15,11 @@ export interface UserDirectory {
   /**
    * Finds the user by email or creates them: enabled, the email as username, no credential, and the
    * UPDATE_PASSWORD required action. `created` says which. A concurrent creation (409) counts as found.
+   * `needsPassword` is true while UPDATE_PASSWORD is still pending (Keycloak's `requiredActions`): it is
+   * what tells a retried job, after a crash between creating the user and emailing them, that the
+   * set-password email is still owed — `created` is false by then.
    */
-  ensureUser(input: { email: string; name: string | null }): Promise<DirectoryUser & { created: boolean }>;
+  ensureUser(input: { email: string; name: string | null }): Promise<DirectoryUser & { created: boolean; needsPassword: boolean }>;
   /** Makes the user's plan-group membership exactly `plan` (null: no plan group); other groups are left alone. */
   setPlanGroup(userId: string, plan: Plan | null): Promise<void>;
   /**
