@@ -26,3 +26,37 @@ describe('loadConfig: STRIPE_WEBHOOK_SECRET', () => {
     expect(attempt).not.toThrow(/sk_live_oops/);
   });
 });
+
+describe('loadConfig: provisioning (Keycloak admin + Mailgun)', () => {
+  const provisioningEnv = {
+    KEYCLOAK_URL: 'http://keycloak:8080/',
+    KEYCLOAK_PORTAL_CLIENT_SECRET: 'portal-secret-0123456789',
+    MAILGUN_API_KEY: 'key-0123456789abcdef',
+    MAILGUN_DOMAIN: 'mg.example.com',
+    MAIL_FROM: 'wikiplatform <welcome@mg.example.com>',
+  };
+
+  it('is off when none of its variables is set', () => {
+    expect((loadConfig(portalEnv) as PortalConfig).provisioning).toBeUndefined();
+  });
+
+  it('reads every variable, with Keycloak and Mailgun defaults, and drops a trailing slash from URLs', () => {
+    expect((loadConfig({ ...portalEnv, ...provisioningEnv }) as PortalConfig).provisioning).toEqual({
+      keycloak: { url: 'http://keycloak:8080', realm: 'wikiplatform', clientId: 'wikiplatform-portal', clientSecret: 'portal-secret-0123456789', setPasswordClientId: 'wikiplatform-edge' },
+      mailgun: { apiKey: 'key-0123456789abcdef', domain: 'mg.example.com', baseUrl: 'https://api.mailgun.net', from: 'wikiplatform <welcome@mg.example.com>' },
+    });
+  });
+
+  it('names the missing variables when only part of provisioning is configured, and never a secret value', () => {
+    const attempt = () => loadConfig({ ...portalEnv, KEYCLOAK_URL: 'http://keycloak:8080', KEYCLOAK_PORTAL_CLIENT_SECRET: 'portal-secret-0123456789' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/MAILGUN_API_KEY, MAILGUN_DOMAIN, MAIL_FROM: required with KEYCLOAK_URL, KEYCLOAK_PORTAL_CLIENT_SECRET/);
+    expect(attempt).not.toThrow(/portal-secret/);
+  });
+
+  it('refuses a From that is not an address and a Keycloak URL that is not http(s)', () => {
+    const attempt = () => loadConfig({ ...portalEnv, ...provisioningEnv, MAIL_FROM: 'wikiplatform', KEYCLOAK_URL: 'ftp://keycloak' });
+    expect(attempt).toThrow(/MAIL_FROM: must be an address/);
+    expect(attempt).toThrow(/KEYCLOAK_URL: must be an http\(s\) URL/);
+  });
+});

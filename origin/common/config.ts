@@ -30,7 +30,22 @@ export type PortalConfig = CommonConfig & {
   instances: InstanceRegistry;
   /** Stripe's webhook signing secret (`whsec_…`); absent means billing is switched off. */
   stripeWebhookSecret?: string;
+  /** Keycloak admin access and Mailgun; absent means paid plans wait in the outbox (see README). */
+  provisioning?: ProvisioningConfig;
 };
+
+export interface ProvisioningConfig {
+  keycloak: {
+    /** Keycloak's root URL as the portal reaches it (e.g. http://keycloak:8080), not the public sso. host. */
+    url: string;
+    realm: string;
+    clientId: string;
+    clientSecret: string;
+    /** The client whose redirect rules allow the set-password link to end on the portal. */
+    setPasswordClientId: string;
+  };
+  mailgun: { apiKey: string; domain: string; baseUrl: string; from: string };
+}
 export type OriginConfig = InstanceConfig | PortalConfig;
 
 export class ConfigError extends Error {
@@ -48,6 +63,8 @@ const PublicJwkSchema = z
 const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).min(1, 'needs at least one key') });
 
 
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((url) => url.replace(/\/+$/, ''));
+
 const EnvSchema = z.object({
   ORIGIN_ROLE: z.enum(['instance', 'portal']),
   INSTANCE_ID: z.string().refine(isValidInstanceId, 'must be a lowercase instance id like "instance1"').optional(),
@@ -62,7 +79,19 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // The message never echoes the value: it is a secret.
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  KEYCLOAK_URL: httpUrl.optional(),
+  KEYCLOAK_REALM: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a realm name like "wikiplatform"').default('wikiplatform'),
+  KEYCLOAK_PORTAL_CLIENT_ID: z.string().min(1).default('wikiplatform-portal'),
+  KEYCLOAK_PORTAL_CLIENT_SECRET: z.string().min(16, 'must be the portal client\'s secret (16 characters or more)').optional(),
+  KEYCLOAK_SET_PASSWORD_CLIENT_ID: z.string().min(1).default('wikiplatform-edge'),
+  MAILGUN_API_KEY: z.string().min(8, 'must be a Mailgun API key').optional(),
+  MAILGUN_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be the sending domain, e.g. mg.example.com').optional(),
+  MAILGUN_BASE_URL: httpUrl.default('https://api.mailgun.net'),
+  MAIL_FROM: z.string().regex(/^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, 'must be an address, e.g. "wikiplatform <welcome@mg.example.com>"').optional(),
 });
+
+/** Provisioning is all or nothing: these must be set together. */
+const PROVISIONING_VARIABLES = ['KEYCLOAK_URL', 'KEYCLOAK_PORTAL_CLIENT_SECRET', 'MAILGUN_API_KEY', 'MAILGUN_DOMAIN', 'MAIL_FROM'] as const;
 
 export function loadConfig(source: Record<string, string | undefined>): OriginConfig {
   // Empty strings are how shells and compose files say "unset".
@@ -74,6 +103,11 @@ export function loadConfig(source: Record<string, string | undefined>): OriginCo
   const problems: string[] = [];
   if (e.ORIGIN_ROLE === 'instance' && !e.INSTANCE_ID) problems.push('  - INSTANCE_ID: required when ORIGIN_ROLE=instance');
   if (e.ORIGIN_ROLE === 'portal' && !e.INSTANCES) problems.push('  - INSTANCES: required when ORIGIN_ROLE=portal (JSON array of instances)');
+  const provisioningSet = PROVISIONING_VARIABLES.filter((name) => e[name] !== undefined);
+  if (e.ORIGIN_ROLE === 'portal' && provisioningSet.length > 0 && provisioningSet.length < PROVISIONING_VARIABLES.length) {
+    const missing = PROVISIONING_VARIABLES.filter((name) => e[name] === undefined);
+    problems.push(`  - ${missing.join(', ')}: required with ${provisioningSet.join(', ')} (provisioning needs Keycloak and Mailgun both; unset them all to switch it off)`);
+  }
   if (Boolean(e.EDGE_ASSERTION_JWKS) === Boolean(e.EDGE_ASSERTION_JWKS_FILE)) {
     problems.push('  - EDGE_ASSERTION_JWKS / EDGE_ASSERTION_JWKS_FILE: set exactly one of them');
   }
@@ -91,8 +125,29 @@ export function loadConfig(source: Record<string, string | undefined>): OriginCo
     logLevel: e.LOG_LEVEL,
   };
   return e.ORIGIN_ROLE === 'portal'
-    ? { ...common, role: 'portal', instances: e.INSTANCES as InstanceRegistry, ...(e.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}) }
+    ? {
+        ...common,
+        role: 'portal',
+        instances: e.INSTANCES as InstanceRegistry,
+        ...(e.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}),
+        ...(provisioningSet.length > 0 ? { provisioning: provisioningConfig(e) } : {}),
+      }
     : { ...common, role: 'instance', instanceId: e.INSTANCE_ID as string };
+}
+
+function provisioningConfig(e: z.infer<typeof EnvSchema>): ProvisioningConfig {
+  // loadConfig has checked that every PROVISIONING_VARIABLES entry is present.
+  const need = (value: string | undefined) => value as string;
+  return {
+    keycloak: {
+      url: need(e.KEYCLOAK_URL),
+      realm: e.KEYCLOAK_REALM,
+      clientId: e.KEYCLOAK_PORTAL_CLIENT_ID,
+      clientSecret: need(e.KEYCLOAK_PORTAL_CLIENT_SECRET),
+      setPasswordClientId: e.KEYCLOAK_SET_PASSWORD_CLIENT_ID,
+    },
+    mailgun: { apiKey: need(e.MAILGUN_API_KEY), domain: need(e.MAILGUN_DOMAIN), baseUrl: e.MAILGUN_BASE_URL, from: need(e.MAIL_FROM) },
+  };
 }
 
 function readJwksFile(path: string, problems: string[]): z.infer<typeof JwksSchema> | undefined {
