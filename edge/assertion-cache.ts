@@ -7,7 +7,7 @@
 //
 // The embedded `rid` is the id of the request that minted it; origins take the request id from
 // X-Request-Id (set on every proxied request), not from the assertion.
-import { signAssertion, type AssertionSigningKey } from '#shared/edge-assertion';
+import { signAssertion, type AssertionPurpose, type AssertionSigningKey } from '#shared/edge-assertion';
 import type { Identity } from '#shared/identity';
 
 /** How long one assertion is reused: well below its 30 s lifetime. */
@@ -30,23 +30,26 @@ export function cachedAssertion(
   audience: string,
   requestId: string,
   nowSeconds = Math.floor(Date.now() / 1000),
+  purpose?: AssertionPurpose,
 ): string | Promise<string> {
+  // One entry per audience and purpose: a purpose must never be served from a plain entry, or the reverse.
+  const slot = purpose ? `${audience}#${purpose}` : audience;
   let byIdentity = cache.get(signing);
   if (!byIdentity) cache.set(signing, (byIdentity = new WeakMap()));
   let byAudience = byIdentity.get(identity);
   if (!byAudience) byIdentity.set(identity, (byAudience = new Map()));
-  const hit = byAudience.get(audience);
+  const hit = byAudience.get(slot);
   // `issuedAt <= now` also refuses entries from a clock that went backwards.
   if (hit && hit.issuedAt <= nowSeconds && nowSeconds - hit.issuedAt < ASSERTION_REUSE_SECONDS) return hit.value ?? hit.token;
   // Concurrent requests of one session share one signature.
-  const entry: Entry = { token: signAssertion(signing, identity, audience, requestId, nowSeconds), issuedAt: nowSeconds };
-  byAudience.set(audience, entry);
+  const entry: Entry = { token: signAssertion(signing, identity, audience, requestId, nowSeconds, purpose), issuedAt: nowSeconds };
+  byAudience.set(slot, entry);
   entry.token.then(
     (token) => {
       entry.value = token;
     },
     () => {
-      if (byAudience.get(audience) === entry) byAudience.delete(audience);
+      if (byAudience.get(slot) === entry) byAudience.delete(slot);
     },
   );
   return entry.token;

@@ -1,6 +1,7 @@
 // Everything that is not /_auth or /_edge: the IdP passed through untouched, the portal and the
 // instances behind sign-in, the plan check and the signed assertion.
 import { SESSION_COOKIE } from '#shared/headers';
+import { ANONYMOUS_IDENTITY, type AssertionPurpose } from '#shared/edge-assertion';
 import type { Identity } from '#shared/identity';
 import { decideInstanceAccess, isBlockedIdpPath, isOriginInternalPath, isPublicPortalPath } from './access-policy.ts';
 import { cachedAssertion } from './assertion-cache.ts';
@@ -42,10 +43,10 @@ export function gateway(deps: AppDeps) {
   });
 
   /** Proxies to `upstream`, turning origin failures into this host's branded 502/504. */
-  async function forward(c: EdgeContext, upstream: string, title: string, identity: Identity | null, audience: string | null) {
+  async function forward(c: EdgeContext, upstream: string, title: string, identity: Identity | null, audience: string | null, purpose?: AssertionPurpose) {
     const keys = await deps.keys();
     // One ES256 signature per identity and audience every few seconds, not per request (assertion-cache.ts).
-    const assertion = identity && audience ? await cachedAssertion(keys.assertion, identity, audience, c.var.rid) : undefined;
+    const assertion = identity && audience ? await cachedAssertion(keys.assertion, identity, audience, c.var.rid, undefined, purpose) : undefined;
     const result = await proxy(c.req.raw, c.var.url.pathname, c.var.url.search, {
       upstream,
       timeoutMs: config.originTimeoutMs,
@@ -116,9 +117,10 @@ export function gateway(deps: AppDeps) {
         if (isOriginInternalPath(c.var.url.pathname)) return errorResponse(c, 'not_found', 'Not found.');
         const auth = await identify(c);
         if (isPublicPortalPath(c.var.url.pathname, config.portalPublicPaths)) {
-          // Public pages still learn who is signed in, when someone is.
-          const res = await forward(c, config.portalOrigin, 'The portal', auth.ok ? auth.identity : null, 'portal');
-          return auth.ok ? withRenewedCookie(c, auth, res) : res;
+          // Public pages still learn who is signed in, when someone is; anyone else comes with a `public`
+          // assertion, so the portal knows the request came through the edge.
+          if (auth.ok) return withRenewedCookie(c, auth, await forward(c, config.portalOrigin, 'The portal', auth.identity, 'portal'));
+          return forward(c, config.portalOrigin, 'The portal', ANONYMOUS_IDENTITY, 'portal', 'public');
         }
         if (!auth.ok) return signInRequired(c, auth);
         return withRenewedCookie(c, auth, await forward(c, config.portalOrigin, 'The portal', auth.identity, 'portal'));

@@ -13,12 +13,27 @@ export const ASSERTION_TTL_SECONDS = 30;
 export const ASSERTION_LEEWAY_SECONDS = 5;
 
 /**
- * What an assertion may be for beyond an ordinary proxied request. `media-authorize`: the edge's own call
- * that asks an origin to authorise an upload (edge/media/origin-caller.ts); the origin's route for it
- * accepts nothing else. Proxied requests never carry a purpose, so no browser request can reach it.
+ * What an assertion may be for beyond an ordinary proxied request:
+ * - `media-authorize`: the edge's own call that asks an origin to authorise an upload
+ *   (edge/media/origin-caller.ts); the origin's route for it accepts nothing else, and proxied requests
+ *   never carry this purpose, so no browser request can reach it.
+ * - `public`: a portal page open without sign-in (pricing, sign-up), requested by someone not signed in.
+ *   Its identity is ANONYMOUS_IDENTITY. It proves the request came through the edge and nothing about who
+ *   sent it, so origins refuse it everywhere except on routes declared public.
  */
-export const ASSERTION_PURPOSES = ['media-authorize'] as const;
+export const ASSERTION_PURPOSES = ['media-authorize', 'public'] as const;
 export type AssertionPurpose = (typeof ASSERTION_PURPOSES)[number];
+
+/** The identity in a `public` assertion: nobody. Frozen, so one object serves every anonymous request. */
+export const ANONYMOUS_IDENTITY: Identity = Object.freeze({
+  sub: 'anonymous',
+  username: '',
+  email: '',
+  name: '',
+  plan: null,
+  groups: Object.freeze([]) as unknown as string[],
+  roles: Object.freeze([]) as unknown as string[],
+});
 
 const AssertionPayloadSchema = IdentitySchema.extend({
   rid: z.string().max(128),

@@ -26,11 +26,18 @@ export const directCallersOnly = createMiddleware<BaseEnv>(function directCaller
   return next();
 });
 
-export function requireAssertion(options: { verify: MaybeAsyncVerifier; audience: string }) {
+/**
+ * `publicPaths`: pages open without sign-in (exact paths, or prefixes ending in "/"), which also take the
+ * edge's `public` assertion (nobody signed in; see isAnonymous). Everywhere else that assertion is
+ * refused like a missing one.
+ */
+export function requireAssertion(options: { verify: MaybeAsyncVerifier; audience: string; publicPaths?: readonly string[] }) {
   const { verify, audience } = options;
+  const publicPaths = options.publicPaths ?? [];
+  const isPublic = (path: string) => publicPaths.some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
   const accept = (c: Context<BaseEnv>, result: AssertionResult, next: Next) => {
-    if (!result.ok) {
-      c.get('log').warn({ reason: result.reason, path: c.req.path }, 'assertion refused');
+    if (!result.ok || (result.payload.purpose === 'public' && !isPublic(c.req.path))) {
+      c.get('log').warn({ reason: result.ok ? 'public_assertion' : result.reason, path: c.req.path }, 'assertion refused');
       throw new AppError('unauthenticated', 'Sign-in required: this request did not come through the platform.');
     }
     // The edge reuses one assertion per session for a few seconds, so its `rid` names the request that
@@ -44,4 +51,9 @@ export function requireAssertion(options: { verify: MaybeAsyncVerifier; audience
     const result = verify(c.req.header(ASSERTION_HEADER), audience);
     return result instanceof Promise ? result.then((r) => accept(c, r, next)) : accept(c, result, next);
   });
+}
+
+/** True when the request's assertion is the edge's `public` one: a visitor who is not signed in. */
+export function isAnonymous(assertion: BaseEnv['Variables']['assertion']): boolean {
+  return assertion.purpose === 'public';
 }

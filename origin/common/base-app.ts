@@ -29,6 +29,12 @@ export interface BaseAppDeps {
    * signature is the proof). Mounted before the assertion check; every other path still needs one.
    */
   selfAuthenticatedRoutes?: readonly Hono<BaseEnv>[];
+  /**
+   * Paths open without sign-in (the portal's pricing and sign-up): exact, or a prefix when ending in "/".
+   * They still need an assertion from the edge, and also take its `public` one; handlers tell a visitor
+   * apart with isAnonymous.
+   */
+  publicPaths?: readonly string[];
 }
 
 export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
@@ -39,7 +45,7 @@ export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));
   for (const routes of deps.selfAuthenticatedRoutes ?? []) app.route('/', routes);
-  app.use(requireAssertion({ verify: cacheVerifications(deps.verify), audience: deps.audience }));
+  app.use(requireAssertion({ verify: cacheVerifications(deps.verify), audience: deps.audience, publicPaths: deps.publicPaths }));
   // The handlers only read BaseEnv variables, which every role's env extends.
   app.onError(createErrorHandler(deps.renderHtmlError) as unknown as ErrorHandler<E>);
   app.notFound(createNotFoundHandler(deps.renderHtmlError) as unknown as NotFoundHandler<E>);

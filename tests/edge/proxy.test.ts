@@ -65,16 +65,27 @@ describe('what an origin receives', () => {
     expect(echoed.headers['cookie']).toBeUndefined();
   });
 
-  it('lets public portal pages through without sign-in and without an assertion', async () => {
+  it('lets public portal pages through without sign-in, with a `public` assertion for nobody', async () => {
     const res = await edgeFetch(hostUrl('app', '/webhooks/stripe'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=abc' },
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=abc', 'x-wikiplatform-assertion': 'forged' },
       body: '{"id":"evt_1"}',
     });
     expect(res.status).toBe(200);
     const echoed = (await res.json()) as Echo;
     expect(echoed.headers['stripe-signature']).toBe('t=1,v1=abc');
-    expect(echoed.headers['x-wikiplatform-assertion']).toBeUndefined();
+    const assertion = await verifyAssertion(echoed.headers['x-wikiplatform-assertion'], 'portal');
+    expect(assertion).toMatchObject({ ok: true, payload: { sub: 'anonymous', email: '', plan: null, groups: [], roles: [], purpose: 'public' } });
+  });
+
+  it('gives a signed-in visitor of a public portal page their own assertion, without the `public` purpose', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'pricing-visitor', groups: ['/PRO'] }, hostUrl('app', '/dashboard'));
+    const res = await browser.navigate(hostUrl('app', '/pricing'));
+    const echoed = (await res.json()) as Echo;
+    const assertion = await verifyAssertion(echoed.headers['x-wikiplatform-assertion'], 'portal');
+    expect(assertion).toMatchObject({ ok: true, payload: { username: 'pricing-visitor', plan: 'PRO' } });
+    expect(assertion.ok && assertion.payload.purpose).toBeUndefined();
   });
 
   it('never lets an origin set or overwrite the edge session cookie', async () => {

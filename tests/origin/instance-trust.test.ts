@@ -1,5 +1,6 @@
 // The instance believes only the edge: every request but the probes must carry a valid assertion for it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS_IDENTITY } from '#shared/edge-assertion';
 import { createTestEdge, identity } from './helpers/edge-keys.ts';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
 
@@ -34,6 +35,12 @@ describe('instance origin trust', () => {
 
   it('refuses an assertion minted for another instance', async () => {
     await expectUnauthenticated(await h.request('/api/me', { audience: 'instance2' }));
+  });
+
+  it("refuses the edge's `public` assertion (nobody signed in): an instance has no page open without sign-in", async () => {
+    const anonymous = await h.edge.mint(ANONYMOUS_IDENTITY, 'instance1', { purpose: 'public' });
+    await expectUnauthenticated(await h.request('/', { assertion: anonymous }));
+    await expectUnauthenticated(await h.request('/api/me', { assertion: anonymous }));
   });
 
   it('refuses garbage in the assertion header with the same vague answer', async () => {
