@@ -13,19 +13,48 @@ export interface LocalSecrets {
   sessionSecret: string;
   edgeClientSecret: string;
   portalClientSecret: string;
+  /** The local Stripe stand-in's API key and webhook signing secret, shaped like Stripe's test-mode ones. */
+  stripeSecretKey: string;
+  stripeWebhookSecret: string;
+  /** The local Mailgun stand-in's API key. */
+  mailgunApiKey: string;
 }
 
 export async function loadOrCreateSecrets(stateDir: string): Promise<LocalSecrets> {
   const dir = join(stateDir, 'keys');
   const file = join(dir, 'local-secrets.json');
+  let stored: Partial<LocalSecrets> | null = null;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as LocalSecrets;
+    stored = JSON.parse(await readFile(file, 'utf8')) as Partial<LocalSecrets>;
   } catch {
-    const secrets = await generateSecrets();
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    return secrets;
+    stored = null;
   }
+  // A state directory from an older version lacks the newer secrets: add them, keep the rest (sessions
+  // and the assertion key stay valid).
+  if (stored && (Object.keys(SECRET_FACTORIES) as (keyof typeof SECRET_FACTORIES)[]).every((k) => typeof stored[k] === 'string')) {
+    return stored as LocalSecrets;
+  }
+  const secrets = stored?.edgeAssertionPrivateJwk && stored.edgeAssertionPublicJwks ? ({ ...stored, ...missingSecrets(stored) } as LocalSecrets) : await generateSecrets();
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+const SECRET_FACTORIES = {
+  sessionSecret: () => randomBytes(32).toString('base64url'),
+  edgeClientSecret: () => randomBytes(24).toString('base64url'),
+  portalClientSecret: () => randomBytes(24).toString('base64url'),
+  stripeSecretKey: () => `sk_test_${randomBytes(24).toString('hex')}`,
+  stripeWebhookSecret: () => `whsec_${randomBytes(24).toString('hex')}`,
+  mailgunApiKey: () => randomBytes(16).toString('hex'),
+};
+
+function missingSecrets(stored: Partial<LocalSecrets>): Partial<LocalSecrets> {
+  const added: Partial<Record<keyof typeof SECRET_FACTORIES, string>> = {};
+  for (const [name, make] of Object.entries(SECRET_FACTORIES) as [keyof typeof SECRET_FACTORIES, () => string][]) {
+    if (typeof stored[name] !== 'string') added[name] = make();
+  }
+  return added;
 }
 
 export async function generateSecrets(): Promise<LocalSecrets> {
@@ -36,8 +65,6 @@ export async function generateSecrets(): Promise<LocalSecrets> {
   return {
     edgeAssertionPrivateJwk: privateJwk,
     edgeAssertionPublicJwks: { keys: [publicJwk] },
-    sessionSecret: randomBytes(32).toString('base64url'),
-    edgeClientSecret: randomBytes(24).toString('base64url'),
-    portalClientSecret: randomBytes(24).toString('base64url'),
+    ...(missingSecrets({}) as Record<keyof typeof SECRET_FACTORIES, string>),
   };
 }
