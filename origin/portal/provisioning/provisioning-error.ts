@@ -1,0 +1,7 @@
+export class ProvisioningError extends Error {
+  name = 'ProvisioningError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+  }
+}
