@@ -37,6 +37,20 @@ describe('realm file loading', () => {
     expect(realm.realmRoles).toContain('platform-admin');
   });
 
+  it("reads the portal service account's realm-management roles from the realm's user list", async () => {
+    const realm = await loadRealm(REALM_FILE, VARS);
+    expect(realm.clients.find((c) => c.clientId === 'wikiplatform-portal')?.serviceAccountClientRoles).toEqual({
+      'realm-management': ['manage-users', 'view-users', 'query-groups'],
+    });
+    expect(realm.clients.find((c) => c.clientId === 'wikiplatform-edge')?.serviceAccountClientRoles).toEqual({});
+  });
+
+  it('refuses a service-account user whose client has no service account', async () => {
+    const json = await realmJson();
+    json.users[0].serviceAccountClientId = 'wikiplatform-edge';
+    expect(() => parseRealm(json, VARS)).toThrow(/service account of "wikiplatform-edge", which is not a client with serviceAccountsEnabled/);
+  });
+
   it('knows every demo user group and role', async () => {
     const realm = await loadRealm(REALM_FILE, VARS);
     expect(() => assertUsersMatchRealm(DEMO_USERS, realm)).not.toThrow();
