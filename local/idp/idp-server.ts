@@ -14,6 +14,7 @@ import { loadRealm } from './realm.ts';
 import { matchesKeycloakRedirect } from './redirect-uri-match.ts';
 import { FileStore } from './store-adapter.ts';
 import { createUserinfoHandler } from './userinfo.ts';
+import { UserStore } from './user-store.ts';
 
 export type IdpLogger = (entry: Record<string, unknown>) => void;
 
@@ -26,8 +27,9 @@ export interface StartIdpOptions {
   realmFile: string;
   /** Values for the realm file's ${VAR} placeholders. */
   vars: Record<string, string>;
-  /** Keys and sessions live in <dataDir>/idp/. */
+  /** Keys, sessions and users live in <dataDir>/idp/. */
   dataDir: string;
+  /** Seeds for the user store (default: the demo users), added when their username is not taken yet. */
   users?: readonly DemoUser[];
   accessTokenTtlSeconds?: number;
   logger?: IdpLogger;
@@ -63,13 +65,14 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
   const jwks = await loadOrCreateSigningJwks(join(stateDir, 'jwks.json'));
   const cookieKeys = await loadOrCreateCookieKeys(join(stateDir, 'cookie-keys.json'));
   const store = await FileStore.open(join(stateDir, 'sessions.json'));
+  const userStore = await UserStore.open({ file: join(stateDir, 'users.json'), realmName: realm.name, seeds: users });
 
   const Provider = await importProviderQuietly();
   const provider = new Provider(
     issuer,
     buildProviderConfiguration({
       realm,
-      users,
+      users: userStore,
       jwks,
       cookieKeys,
       store,
@@ -82,8 +85,9 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
   installKeycloakClientRules(provider, realm.clients);
   forwardProviderEvents(provider, log);
 
-  const handleInteraction = createInteractionHandler({ provider, realm, users, mountPath, showDemoHint: options.users === undefined, log });
-  const handleUserinfo = createUserinfoHandler({ issuer, publicJwks: { keys: jwks.keys.map(toPublicJwk) }, realm, users });
+  const demoUsernames = options.users === undefined ? users.map((user) => user.username) : undefined;
+  const handleInteraction = createInteractionHandler({ provider, realm, users: userStore, mountPath, demoUsernames, log });
+  const handleUserinfo = createUserinfoHandler({ issuer, publicJwks: { keys: jwks.keys.map(toPublicJwk) }, realm, users: userStore });
   const providerCallback = provider.callback();
 
   const server = createServer((req, res) => {
@@ -137,7 +141,7 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await store.flush();
+        await Promise.all([store.flush(), userStore.flush()]);
       })();
       return closing;
     },

@@ -49,13 +49,19 @@ export interface LoginPageOptions {
   error?: string;
   /** Demo usernames, shown as a hint on the local IdP only. */
   demoUsernames?: readonly string[];
+  /** After a refused sign-in: new accounts have no password until they use the emailed link. */
+  setPasswordHint?: boolean;
 }
 
 export function renderLoginPage(options: LoginPageOptions): string {
   const error = options.error ? `<p class="error" role="alert" id="login-error">${escapeHtml(options.error)}</p>` : '';
-  const hint = options.demoUsernames?.length
+  const demoHint = options.demoUsernames?.length
     ? `<p class="hint">Local demo accounts: ${options.demoUsernames.map((u) => `<code>${escapeHtml(u)}</code>`).join(', ')} (password = username).</p>`
     : '';
+  const setPasswordHint = options.setPasswordHint
+    ? '<p class="hint" id="login-set-password-hint">New account? Set your password first with the link in the email we sent you, then sign in here.</p>'
+    : '';
+  const hint = setPasswordHint + demoHint;
   return page(
     `Sign in to ${options.realmDisplayName}`,
     `<h1>Sign in to ${escapeHtml(options.realmDisplayName)}</h1>
