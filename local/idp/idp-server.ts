@@ -3,8 +3,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
 import type { JWK } from 'jose';
 import type { Provider as ProviderClass } from 'oidc-provider';
+import { createActionTokenPage } from './action-token-page.ts';
+import { ActionTokens } from './action-tokens.ts';
+import type { DeliverEmail } from './actions-email.ts';
+import { createAdminApi } from './admin-api.ts';
+import { createAdminAuthenticator } from './admin-auth.ts';
 import { assertUsersMatchRealm, DEMO_USERS, type DemoUser } from './demo-users.ts';
 import { createInteractionHandler, sendHtml } from './interactions.ts';
 import { loadOrCreateCookieKeys, loadOrCreateSigningJwks } from './keys.ts';
@@ -33,10 +39,17 @@ export interface StartIdpOptions {
   users?: readonly DemoUser[];
   accessTokenTtlSeconds?: number;
   logger?: IdpLogger;
+  /**
+   * Sends the admin API's execute-actions emails (the set-password link). Without it that endpoint answers
+   * 500, as Keycloak does without SMTP settings. The message carries a live sign-in link: never log it.
+   */
+  deliverEmail?: DeliverEmail;
 }
 
 export interface IdpHandle {
   issuer: string;
+  /** http://127.0.0.1:<port>: Keycloak's root, the `baseUrl` of @keycloak/keycloak-admin-client (admin API at /admin/realms/<realm>). */
+  rootUrl: string;
   /** http://127.0.0.1:<port>/realms/<realm>, for server-to-server calls. */
   internalBaseUrl: string;
   port: number;
@@ -86,14 +99,34 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
   forwardProviderEvents(provider, log);
 
   const demoUsernames = options.users === undefined ? users.map((user) => user.username) : undefined;
+  const publicJwks = { keys: jwks.keys.map(toPublicJwk) };
+  const actionTokens = new ActionTokens(store);
+  const adminApi = createAdminApi({
+    realm,
+    users: userStore,
+    authenticate: createAdminAuthenticator({ issuer, publicJwks, realm, users: userStore }),
+    actionTokens,
+    issuer,
+    deliverEmail: options.deliverEmail,
+    log,
+  });
+  const actionTokenPage = createActionTokenPage({ realm, users: userStore, actionTokens, mountPath, issuer, log });
+  // Hono apps on this node:http server; leave the process's fetch globals alone (tests share the process).
+  const handleAdmin = getRequestListener(adminApi.fetch, { overrideGlobalObjects: false });
+  const handleActionToken = getRequestListener(actionTokenPage.fetch, { overrideGlobalObjects: false });
   const handleInteraction = createInteractionHandler({ provider, realm, users: userStore, mountPath, demoUsernames, log });
-  const handleUserinfo = createUserinfoHandler({ issuer, publicJwks: { keys: jwks.keys.map(toPublicJwk) }, realm, users: userStore });
+  const handleUserinfo = createUserinfoHandler({ issuer, publicJwks, realm, users: userStore });
   const providerCallback = provider.callback();
 
   const server = createServer((req, res) => {
     pinPublicOrigin(req, issuerUrl);
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
+    // Keycloak serves the admin API beside the realms, not under the issuer. The edge never lets it through.
+    if (path.startsWith('/admin/')) {
+      void handleAdmin(req, res);
+      return;
+    }
     if (path !== mountPath && !path.startsWith(`${mountPath}/`)) {
       return sendHtml(res, 404, renderErrorPage('Not found', 'There is nothing here.'));
     }
@@ -106,6 +139,10 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
     };
     if (interaction?.[1]) {
       handleInteraction(req, res, interaction[1], interaction[2] ?? '').catch(done);
+      return;
+    }
+    if (local === '/login-actions/action-token') {
+      void handleActionToken(req, res);
       return;
     }
     if (local === '/protocol/openid-connect/userinfo' && (req.method === 'GET' || req.method === 'POST')) {
@@ -132,6 +169,7 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
   let closing: Promise<void> | undefined;
   return {
     issuer,
+    rootUrl: internalBaseUrl.slice(0, -mountPath.length),
     internalBaseUrl,
     port,
     jwksUri: `${internalBaseUrl}/protocol/openid-connect/certs`,

@@ -92,13 +92,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** Headers of every IdP page. */
+export const HTML_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  // No script and no external asset. No form-action: browsers apply it to the redirect chain back to the client.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+};
+
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    // No script and no external asset. No form-action: browsers apply it to the redirect chain back to the client.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-    'x-content-type-options': 'nosniff',
-  });
+  res.writeHead(status, HTML_HEADERS);
   res.end(html);
 }
