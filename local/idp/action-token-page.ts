@@ -38,6 +38,11 @@ export function createActionTokenPage(deps: ActionTokenPageDeps): Hono {
   // SameSite=Strict: a form posted from another site arrives without it, so the double-submit check fails.
   const cookieOptions = { path: `${deps.mountPath}/login-actions/`, httpOnly: true, sameSite: 'Strict', secure: issuerUrl.protocol === 'https:', maxAge: 30 * 60 } as const;
   const app = new Hono();
+  // Hono's default prints the whole error to the console; keep to the IdP's log, message only.
+  app.onError((error, c) => {
+    deps.log({ level: 'error', msg: 'idp action-token page failed', error: error.message });
+    return html(c, 500, renderErrorPage('Something went wrong', 'Please open the link in your email again.'));
+  });
 
   /** The token and its user, if the link can still be used: unexpired, unused, same email, redirect still allowed. */
   function usable(key: string): { token: ActionToken; user: IdpUser } | null {
@@ -97,15 +102,19 @@ export function createActionTokenPage(deps: ActionTokenPageDeps): Hono {
     }));
     deleteCookie(c, CSRF_COOKIE, cookieOptions);
     deps.log({ level: 'info', msg: 'idp account actions completed', userId: token.userId, actions: token.actions });
-    if (token.redirectUri) return c.redirect(token.redirectUri, 303);
+    if (token.redirectUri) {
+      c.header('referrer-policy', 'no-referrer');
+      return c.redirect(token.redirectUri, 303);
+    }
     return html(c, 200, renderInfoPage('Account updated', 'Your account has been updated. You can close this page and sign in.'));
   });
 
   return app;
 }
 
-function html(c: Context, status: 200 | 400 | 403 | 413, body: string): Response {
-  return c.body(body, status, { ...HTML_HEADERS });
+// no-referrer: the GET URL carries the token, and nothing on the page should ever send it elsewhere.
+function html(c: Context, status: 200 | 400 | 403 | 413 | 500, body: string): Response {
+  return c.body(body, status, { ...HTML_HEADERS, 'referrer-policy': 'no-referrer' });
 }
 
 function sameSecret(cookie: string | undefined, submitted: string): boolean {
