@@ -3,8 +3,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { getRequestListener } from '@hono/node-server';
 import type { JWK } from 'jose';
 import type { Provider as ProviderClass } from 'oidc-provider';
+import { createActionTokenPage } from './action-token-page.ts';
+import { ActionTokens } from './action-tokens.ts';
+import type { DeliverEmail } from './actions-email.ts';
+import { createAdminApi } from './admin-api.ts';
+import { createAdminAuthenticator } from './admin-auth.ts';
 import { assertUsersMatchRealm, DEMO_USERS, type DemoUser } from './demo-users.ts';
 import { createInteractionHandler, sendHtml } from './interactions.ts';
 import { loadOrCreateCookieKeys, loadOrCreateSigningJwks } from './keys.ts';
@@ -14,6 +20,7 @@ import { loadRealm } from './realm.ts';
 import { matchesKeycloakRedirect } from './redirect-uri-match.ts';
 import { FileStore } from './store-adapter.ts';
 import { createUserinfoHandler } from './userinfo.ts';
+import { UserStore } from './user-store.ts';
 
 export type IdpLogger = (entry: Record<string, unknown>) => void;
 
@@ -26,15 +33,23 @@ export interface StartIdpOptions {
   realmFile: string;
   /** Values for the realm file's ${VAR} placeholders. */
   vars: Record<string, string>;
-  /** Keys and sessions live in <dataDir>/idp/. */
+  /** Keys, sessions and users live in <dataDir>/idp/. */
   dataDir: string;
+  /** Seeds for the user store (default: the demo users), added when their username is not taken yet. */
   users?: readonly DemoUser[];
   accessTokenTtlSeconds?: number;
   logger?: IdpLogger;
+  /**
+   * Sends the admin API's execute-actions emails (the set-password link). Without it that endpoint answers
+   * 500, as Keycloak does without SMTP settings. The message carries a live sign-in link: never log it.
+   */
+  deliverEmail?: DeliverEmail;
 }
 
 export interface IdpHandle {
   issuer: string;
+  /** http://127.0.0.1:<port>: Keycloak's root, the `baseUrl` of @keycloak/keycloak-admin-client (admin API at /admin/realms/<realm>). */
+  rootUrl: string;
   /** http://127.0.0.1:<port>/realms/<realm>, for server-to-server calls. */
   internalBaseUrl: string;
   port: number;
@@ -63,13 +78,14 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
   const jwks = await loadOrCreateSigningJwks(join(stateDir, 'jwks.json'));
   const cookieKeys = await loadOrCreateCookieKeys(join(stateDir, 'cookie-keys.json'));
   const store = await FileStore.open(join(stateDir, 'sessions.json'));
+  const userStore = await UserStore.open({ file: join(stateDir, 'users.json'), realmName: realm.name, seeds: users });
 
   const Provider = await importProviderQuietly();
   const provider = new Provider(
     issuer,
     buildProviderConfiguration({
       realm,
-      users,
+      users: userStore,
       jwks,
       cookieKeys,
       store,
@@ -82,14 +98,35 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
   installKeycloakClientRules(provider, realm.clients);
   forwardProviderEvents(provider, log);
 
-  const handleInteraction = createInteractionHandler({ provider, realm, users, mountPath, showDemoHint: options.users === undefined, log });
-  const handleUserinfo = createUserinfoHandler({ issuer, publicJwks: { keys: jwks.keys.map(toPublicJwk) }, realm, users });
+  const demoUsernames = options.users === undefined ? users.map((user) => user.username) : undefined;
+  const publicJwks = { keys: jwks.keys.map(toPublicJwk) };
+  const actionTokens = new ActionTokens(store);
+  const adminApi = createAdminApi({
+    realm,
+    users: userStore,
+    authenticate: createAdminAuthenticator({ issuer, publicJwks, realm, users: userStore }),
+    actionTokens,
+    issuer,
+    deliverEmail: options.deliverEmail,
+    log,
+  });
+  const actionTokenPage = createActionTokenPage({ realm, users: userStore, actionTokens, mountPath, issuer, log });
+  // Hono apps on this node:http server; leave the process's fetch globals alone (tests share the process).
+  const handleAdmin = getRequestListener(adminApi.fetch, { overrideGlobalObjects: false });
+  const handleActionToken = getRequestListener(actionTokenPage.fetch, { overrideGlobalObjects: false });
+  const handleInteraction = createInteractionHandler({ provider, realm, users: userStore, mountPath, demoUsernames, log });
+  const handleUserinfo = createUserinfoHandler({ issuer, publicJwks, realm, users: userStore });
   const providerCallback = provider.callback();
 
   const server = createServer((req, res) => {
     pinPublicOrigin(req, issuerUrl);
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
+    // Keycloak serves the admin API beside the realms, not under the issuer. The edge never lets it through.
+    if (path.startsWith('/admin/')) {
+      void handleAdmin(req, res);
+      return;
+    }
     if (path !== mountPath && !path.startsWith(`${mountPath}/`)) {
       return sendHtml(res, 404, renderErrorPage('Not found', 'There is nothing here.'));
     }
@@ -102,6 +139,10 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
     };
     if (interaction?.[1]) {
       handleInteraction(req, res, interaction[1], interaction[2] ?? '').catch(done);
+      return;
+    }
+    if (local === '/login-actions/action-token') {
+      void handleActionToken(req, res);
       return;
     }
     if (local === '/protocol/openid-connect/userinfo' && (req.method === 'GET' || req.method === 'POST')) {
@@ -128,6 +169,7 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
   let closing: Promise<void> | undefined;
   return {
     issuer,
+    rootUrl: internalBaseUrl.slice(0, -mountPath.length),
     internalBaseUrl,
     port,
     jwksUri: `${internalBaseUrl}/protocol/openid-connect/certs`,
@@ -137,7 +179,7 @@ export async function startIdp(options: StartIdpOptions): Promise<IdpHandle> {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        await store.flush();
+        await Promise.all([store.flush(), userStore.flush()]);
       })();
       return closing;
     },

@@ -1,12 +1,11 @@
 // The sign-in step of oidc-provider's interaction flow: show the form, check the password, hand the
 // account back to the provider. Consent never reaches here (grants are implicit, see provider-config.ts).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
-import type { DemoUser } from './demo-users.ts';
-import { subjectFor } from './keycloak-claims.ts';
 import { renderErrorPage, renderLoginPage } from './login-page.ts';
+import { verifyPassword } from './password-hash.ts';
 import type { Realm } from './realm.ts';
+import type { UserStore } from './user-store.ts';
 
 const MAX_FORM_BYTES = 16 * 1024;
 // Keycloak's wording: it never says which of the two was wrong.
@@ -15,9 +14,10 @@ const INVALID_CREDENTIALS = 'Invalid username or password.';
 export interface InteractionDeps {
   provider: Provider;
   realm: Realm;
-  users: readonly DemoUser[];
+  users: UserStore;
   mountPath: string;
-  showDemoHint: boolean;
+  /** Demo usernames to show on the form (local runs with the default users), or none. */
+  demoUsernames?: readonly string[];
   log: (entry: Record<string, unknown>) => void;
 }
 
@@ -40,7 +40,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
       action: `${mountPath}/interaction/${encodeURIComponent(uid)}/login`,
       realmDisplayName: realm.name,
       clientName: client?.name ?? clientId,
-      demoUsernames: deps.showDemoHint ? users.map((u) => u.username) : undefined,
+      demoUsernames: deps.demoUsernames,
     };
 
     if (details.prompt.name !== 'login') {
@@ -61,26 +61,17 @@ export function createInteractionHandler(deps: InteractionDeps) {
       return sendHtml(res, 413, renderErrorPage('Request too large', 'The sign-in form was too large.'));
     }
     const login = (form.get('username') ?? '').trim();
-    const user = users.find((u) => u.username === login.toLowerCase() || u.email === login.toLowerCase());
-    if (!user || !passwordMatches(form.get('password') ?? '', user.password)) {
+    const user = login ? users.findByLogin(login) : undefined;
+    // A user without a password (provisioned, link not used yet) fails like a wrong password, after the
+    // same scrypt work: the page must not tell a stranger which emails have accounts.
+    const matches = await verifyPassword(form.get('password') ?? '', user?.passwordHash ?? null);
+    if (!user || !user.enabled || !matches) {
       deps.log({ level: 'info', msg: 'idp sign-in refused', username: login.slice(0, 64) });
-      return sendHtml(res, 200, renderLoginPage({ ...formOptions, username: login, error: INVALID_CREDENTIALS }));
+      return sendHtml(res, 200, renderLoginPage({ ...formOptions, username: login, error: INVALID_CREDENTIALS, setPasswordHint: true }));
     }
     deps.log({ level: 'info', msg: 'idp sign-in', username: user.username, clientId });
-    return provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: subjectFor(realm.name, user.username) } },
-      { mergeWithLastSubmission: false },
-    );
+    return provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
   };
-}
-
-function passwordMatches(given: string, expected: string): boolean {
-  // Compare digests so neither the length nor the content leaks through timing.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -101,13 +92,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** Headers of every IdP page. */
+export const HTML_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  // No script and no external asset. No form-action: browsers apply it to the redirect chain back to the client.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+};
+
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    // No script and no external asset. No form-action: browsers apply it to the redirect chain back to the client.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
-    'x-content-type-options': 'nosniff',
-  });
+  res.writeHead(status, HTML_HEADERS);
   res.end(html);
 }

@@ -1,4 +1,4 @@
-// The IdP's HTML: a sign-in form and an error page. Self-contained (no external assets), every dynamic
+// The IdP's HTML: a sign-in form, the set-password form of an emailed link, and message pages. Self-contained (no external assets), every dynamic
 // value escaped. Field names are stable because scripts (login-client.ts) submit the form.
 
 export function escapeHtml(value: string): string {
@@ -49,13 +49,19 @@ export interface LoginPageOptions {
   error?: string;
   /** Demo usernames, shown as a hint on the local IdP only. */
   demoUsernames?: readonly string[];
+  /** After a refused sign-in: new accounts have no password until they use the emailed link. */
+  setPasswordHint?: boolean;
 }
 
 export function renderLoginPage(options: LoginPageOptions): string {
   const error = options.error ? `<p class="error" role="alert" id="login-error">${escapeHtml(options.error)}</p>` : '';
-  const hint = options.demoUsernames?.length
+  const demoHint = options.demoUsernames?.length
     ? `<p class="hint">Local demo accounts: ${options.demoUsernames.map((u) => `<code>${escapeHtml(u)}</code>`).join(', ')} (password = username).</p>`
     : '';
+  const setPasswordHint = options.setPasswordHint
+    ? '<p class="hint" id="login-set-password-hint">New account? Set your password first with the link in the email we sent you, then sign in here.</p>'
+    : '';
+  const hint = setPasswordHint + demoHint;
   return page(
     `Sign in to ${options.realmDisplayName}`,
     `<h1>Sign in to ${escapeHtml(options.realmDisplayName)}</h1>
@@ -74,6 +80,47 @@ ${hint}`,
 
 export function renderErrorPage(title: string, message: string): string {
   return page(title, `<h1>${escapeHtml(title)}</h1>\n<p class="sub">${escapeHtml(message)}</p>`);
+}
+
+/** A page that only tells the user something (e.g. "Your account has been updated"). */
+export const renderInfoPage = renderErrorPage;
+
+export interface SetPasswordPageOptions {
+  /** Where the form posts (the action-token path). */
+  action: string;
+  realmDisplayName: string;
+  /** The action token from the link, posted back with the form. */
+  key: string;
+  /** The double-submit value matching the form's cookie (see action-token-page.ts). */
+  csrf: string;
+  email: string;
+  /** False when the link only confirms the email address (VERIFY_EMAIL without UPDATE_PASSWORD). */
+  askPassword: boolean;
+  error?: string;
+}
+
+/** Keycloak's "Update password" required-action form, field names included (password-new, password-confirm). */
+export function renderSetPasswordPage(options: SetPasswordPageOptions): string {
+  const error = options.error ? `<p class="error" role="alert" id="password-error">${escapeHtml(options.error)}</p>` : '';
+  const fields = options.askPassword
+    ? `<label for="password-new">New password</label>
+<input id="password-new" name="password-new" type="password" autocomplete="new-password" minlength="8" autofocus required>
+<label for="password-confirm">Confirm password</label>
+<input id="password-confirm" name="password-confirm" type="password" autocomplete="new-password" minlength="8" required>`
+    : '';
+  const title = options.askPassword ? 'Set your password' : 'Confirm your email address';
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1>
+<p class="sub">for ${escapeHtml(options.email)} on ${escapeHtml(options.realmDisplayName)}</p>
+${error}
+<form id="kc-passwd-update-form" method="post" action="${escapeHtml(options.action)}">
+<input type="hidden" name="key" value="${escapeHtml(options.key)}">
+<input type="hidden" name="csrf" value="${escapeHtml(options.csrf)}">
+${fields}
+<button type="submit" id="kc-submit">${options.askPassword ? 'Set password' : 'Confirm'}</button>
+</form>`,
+  );
 }
 
 /**

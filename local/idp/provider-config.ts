@@ -2,12 +2,12 @@
 // paths, JWT access tokens with aud "account", Keycloak's claims, implicit consent for realm clients,
 // refresh tokens without offline_access, and logout without confirmation when id_token_hint is given.
 import type { Configuration, KoaContextWithOIDC, OidcToken } from 'oidc-provider';
-import { identityClaims, KEYCLOAK_DEFAULT_AUDIENCE, subjectFor, defaultRolesName } from './keycloak-claims.ts';
-import type { DemoUser } from './demo-users.ts';
+import { identityClaims, KEYCLOAK_DEFAULT_AUDIENCE, subjectFor, defaultRolesName, serviceAccountUsername } from './keycloak-claims.ts';
 import type { PrivateJwks } from './keys.ts';
 import { renderErrorPage, renderLogoutConfirmPage } from './login-page.ts';
 import type { Realm } from './realm.ts';
 import type { FileStore } from './store-adapter.ts';
+import type { UserStore } from './user-store.ts';
 
 /** The resource indicator every access token is minted for; it only exists to get JWT access tokens. */
 export const ACCOUNT_RESOURCE = 'urn:wikiplatform:idp:account';
@@ -27,7 +27,7 @@ export const KEYCLOAK_ROUTES = {
 
 export interface ProviderConfigInput {
   realm: Realm;
-  users: readonly DemoUser[];
+  users: UserStore;
   jwks: PrivateJwks;
   cookieKeys: string[];
   store: FileStore;
@@ -37,7 +37,7 @@ export interface ProviderConfigInput {
 
 export function buildProviderConfiguration(input: ProviderConfigInput): Configuration {
   const { realm, store, mountPath, accessTokenTtlSeconds: ttl } = input;
-  const usersBySub = new Map(input.users.map((user) => [subjectFor(realm.name, user.username), user]));
+  const { users } = input;
   const clientsById = new Map(realm.clients.map((client) => [client.clientId, client]));
   const groupClaims = [...new Set(realm.clients.flatMap((c) => (c.groupsMapper ? [c.groupsMapper.claimName] : [])))];
   const longCookie = { httpOnly: true, sameSite: 'lax', path: `${mountPath}/` };
@@ -148,29 +148,35 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
           payload.typ = 'Bearer';
           payload.azp = token.clientId;
           payload.scope = [...new Set([...KEYCLOAK_DEFAULT_SCOPES, ...String(payload.scope ?? '').split(' ').filter(Boolean)])].join(' ');
-          const user = token.accountId ? usersBySub.get(token.accountId) : undefined;
-          if (user) {
+          if (token.accountId) {
+            const user = users.get(token.accountId);
+            // findAccount already refused a user who is gone; never mint a token without their claims.
+            if (!user) throw new Error('the user of this grant no longer exists');
             delete payload.client_id; // Keycloak user tokens carry azp, not client_id
             const authTime = ctx.oidc.entities.AuthorizationCode?.authTime ?? ctx.oidc.entities.RefreshToken?.authTime;
             Object.assign(payload, { auth_time: authTime, sid: token.sid, acr: '1' }, identityClaims(user, realm, client));
           } else {
-            // A service account token (client_credentials), as Keycloak mints for serviceAccountsEnabled clients.
-            const username = `service-account-${token.clientId}`;
+            // A service account token (client_credentials), as Keycloak mints for serviceAccountsEnabled clients:
+            // its client roles (realm-management for the portal) under resource_access, as Keycloak's roles scope does.
+            const username = serviceAccountUsername(token.clientId ?? '');
+            const clientRoles = Object.entries(client?.serviceAccountClientRoles ?? {}).filter(([, roles]) => roles.length > 0);
             Object.assign(payload, {
               sub: subjectFor(realm.name, username),
               preferred_username: username,
               realm_access: { roles: [defaultRolesName(realm)] },
+              ...(clientRoles.length > 0 ? { resource_access: Object.fromEntries(clientRoles.map(([id, roles]) => [id, { roles }])) } : {}),
             });
           }
         },
       },
     },
+    // Read at every use, so tokens carry the user's current groups (the admin API may have changed them).
     findAccount: async (ctx: KoaContextWithOIDC, sub: string) => {
-      const user = usersBySub.get(sub);
-      if (!user) return undefined;
+      const user = users.get(sub);
+      if (!user?.enabled) return undefined;
       return {
         accountId: sub,
-        claims: async () => identityClaims(user, realm, clientsById.get(ctx.oidc.client?.clientId ?? '')),
+        claims: async () => identityClaims(users.get(sub) ?? user, realm, clientsById.get(ctx.oidc.client?.clientId ?? '')),
       };
     },
     // Realm clients are first-party: consent is implicit, as in Keycloak without "consent required".

@@ -26,7 +26,7 @@ describe('realm file loading', () => {
     const edge = realm.clients.find((c) => c.clientId === 'wikiplatform-edge');
     expect(edge).toMatchObject({
       secret: 'edge-secret',
-      redirectUris: ['http://app.wikiplatform.localhost:8787/_auth/callback'],
+      redirectUris: ['http://app.wikiplatform.localhost:8787/_auth/callback', 'http://app.wikiplatform.localhost:8787/'],
       postLogoutRedirectUris: ['http://app.wikiplatform.localhost:8787/*'],
       pkceS256: true,
       standardFlow: true,
@@ -35,6 +35,20 @@ describe('realm file loading', () => {
     expect(realm.clients.find((c) => c.clientId === 'wikiplatform-portal')).toMatchObject({ serviceAccounts: true, standardFlow: false });
     expect(realm.groups.map((g) => g.path)).toEqual(['/STARTER', '/PRO', '/ENTERPRISE']);
     expect(realm.realmRoles).toContain('platform-admin');
+  });
+
+  it("reads the portal service account's realm-management roles from the realm's user list", async () => {
+    const realm = await loadRealm(REALM_FILE, VARS);
+    expect(realm.clients.find((c) => c.clientId === 'wikiplatform-portal')?.serviceAccountClientRoles).toEqual({
+      'realm-management': ['manage-users', 'view-users', 'query-groups'],
+    });
+    expect(realm.clients.find((c) => c.clientId === 'wikiplatform-edge')?.serviceAccountClientRoles).toEqual({});
+  });
+
+  it('refuses a service-account user whose client has no service account', async () => {
+    const json = await realmJson();
+    json.users[0].serviceAccountClientId = 'wikiplatform-edge';
+    expect(() => parseRealm(json, VARS)).toThrow(/service account of "wikiplatform-edge", which is not a client with serviceAccountsEnabled/);
   });
 
   it('knows every demo user group and role', async () => {

@@ -25,15 +25,23 @@ export interface RealmClient {
   serviceAccounts: boolean;
   /** Present when the client has an oidc-group-membership-mapper. */
   groupsMapper: { claimName: string; fullPath: boolean } | null;
+  /**
+   * The client roles of its service-account user (realm file `users[].serviceAccountClientId`), by client,
+   * e.g. { "realm-management": ["manage-users"] }. Empty without a service account or role mappings.
+   */
+  serviceAccountClientRoles: Record<string, string[]>;
 }
 
 export interface RealmGroup {
   name: string;
   path: string;
+  attributes: Record<string, string[]>;
 }
 
 export interface Realm {
   name: string;
+  /** What Keycloak shows users (emails, pages); the realm name when the file has none. */
+  displayName: string;
   realmRoles: string[];
   groups: RealmGroup[];
   clients: RealmClient[];
@@ -100,20 +108,30 @@ const ClientSchema = z
   });
 
 const GroupSchema = z
-  .object({ name: z.string().min(1), path: z.string().optional() })
+  .object({ name: z.string().min(1), path: z.string().optional(), attributes: z.record(z.string(), z.array(z.string())).default({}) })
   .refine((group) => group.path === undefined || group.path === `/${group.name}`, {
     message: 'path must be "/" followed by the group name (nested groups are not supported)',
     path: ['path'],
   });
 
+// Only service-account users are read: Keycloak keeps their role mappings in the realm's user list.
+// Other users in the file are ignored; the local IdP's people come from its own user store.
+const RealmUserSchema = z.object({
+  username: z.string().min(1),
+  serviceAccountClientId: z.string().min(1).optional(),
+  clientRoles: z.record(z.string(), z.array(z.string().min(1))).default({}),
+});
+
 const RealmSchema = z.object({
   realm: z.string().min(1),
+  displayName: z.string().min(1).optional(),
   accessTokenLifespan: z.number().int().positive().optional(),
   ssoSessionIdleTimeout: z.number().int().positive().default(1800),
   ssoSessionMaxLifespan: z.number().int().positive().default(36000),
   roles: z.object({ realm: z.array(z.object({ name: z.string().min(1) })).default([]) }).default({ realm: [] }),
   groups: z.array(GroupSchema).default([]),
   clients: z.array(ClientSchema).min(1),
+  users: z.array(RealmUserSchema).default([]),
 });
 
 /** Parses realm JSON (already read) into the normalised Realm; throws RealmFileError on any problem. */
@@ -132,15 +150,25 @@ export function parseRealm(raw: unknown, vars: Record<string, string>, source = 
     if (seen.has(client.clientId)) throw new RealmFileError(`Invalid ${source}: duplicate clientId "${client.clientId}"`);
     seen.add(client.clientId);
   }
+  const serviceAccountRoles = new Map<string, Record<string, string[]>>();
+  for (const user of data.users) {
+    if (user.serviceAccountClientId === undefined) continue;
+    const client = data.clients.find((c) => c.clientId === user.serviceAccountClientId);
+    if (!client?.serviceAccountsEnabled) {
+      throw new RealmFileError(`Invalid ${source}: user "${user.username}" is the service account of "${user.serviceAccountClientId}", which is not a client with serviceAccountsEnabled`);
+    }
+    serviceAccountRoles.set(client.clientId, user.clientRoles);
+  }
 
   return {
     name: data.realm,
+    displayName: data.displayName ?? data.realm,
     accessTokenLifespan: data.accessTokenLifespan ?? null,
     ssoSessionIdleTimeout: data.ssoSessionIdleTimeout,
     ssoSessionMaxLifespan: data.ssoSessionMaxLifespan,
     realmRoles: data.roles.realm.map((role) => role.name),
-    groups: data.groups.map((group) => ({ name: group.name, path: group.path ?? `/${group.name}` })),
-    clients: data.clients.filter((client) => client.enabled).map((client) => toRealmClient(client)),
+    groups: data.groups.map((group) => ({ name: group.name, path: group.path ?? `/${group.name}`, attributes: group.attributes })),
+    clients: data.clients.filter((client) => client.enabled).map((client) => toRealmClient(client, serviceAccountRoles.get(client.clientId) ?? {})),
   };
 }
 
@@ -160,7 +188,7 @@ export async function loadRealm(file: string, vars: Record<string, string>): Pro
   return parseRealm(raw, vars, `realm file ${file}`);
 }
 
-function toRealmClient(client: z.infer<typeof ClientSchema>): RealmClient {
+function toRealmClient(client: z.infer<typeof ClientSchema>, serviceAccountClientRoles: Record<string, string[]>): RealmClient {
   const mapper = client.protocolMappers.find((m) => m.protocolMapper === 'oidc-group-membership-mapper');
   return {
     clientId: client.clientId,
@@ -174,6 +202,7 @@ function toRealmClient(client: z.infer<typeof ClientSchema>): RealmClient {
     groupsMapper: mapper
       ? { claimName: mapper.config['claim.name'] ?? 'groups', fullPath: mapper.config['full.path'] !== 'false' }
       : null,
+    serviceAccountClientRoles,
   };
 }
 

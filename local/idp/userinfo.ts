@@ -2,28 +2,27 @@
 // any token minted for a resource server, so this small handler answers at the same path instead.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify, type JWK } from 'jose';
-import type { DemoUser } from './demo-users.ts';
-import { identityClaims, subjectFor } from './keycloak-claims.ts';
+import { identityClaims } from './keycloak-claims.ts';
 import type { Realm } from './realm.ts';
+import type { UserStore } from './user-store.ts';
 
 export interface UserinfoDeps {
   issuer: string;
   publicJwks: { keys: JWK[] };
   realm: Realm;
-  users: readonly DemoUser[];
+  users: UserStore;
 }
 
 export function createUserinfoHandler(deps: UserinfoDeps) {
   const keys = createLocalJWKSet(deps.publicJwks);
-  const usersBySub = new Map(deps.users.map((user) => [subjectFor(deps.realm.name, user.username), user]));
 
   return async function handleUserinfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(req.headers.authorization ?? '');
     if (!match?.[1]) return unauthorized(res, 'invalid_request', 'no access token provided');
     try {
       const { payload } = await jwtVerify(match[1], keys, { issuer: deps.issuer, algorithms: ['RS256'], typ: 'JWT' });
-      const user = typeof payload.sub === 'string' ? usersBySub.get(payload.sub) : undefined;
-      if (!user || payload.typ !== 'Bearer') return unauthorized(res, 'invalid_token', 'invalid token');
+      const user = typeof payload.sub === 'string' ? deps.users.get(payload.sub) : undefined;
+      if (!user?.enabled || payload.typ !== 'Bearer') return unauthorized(res, 'invalid_token', 'invalid token');
       const client = deps.realm.clients.find((c) => c.clientId === payload.azp);
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify(identityClaims(user, deps.realm, client)));

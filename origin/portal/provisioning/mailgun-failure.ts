@@ -1,5 +1,6 @@
 // Pure policy: what a failed Mailgun send means and what to fix, as one sentence for the outbox's
 // recorded error. Never given the API key or a request header, so no message can carry them.
+import type { ProvisioningErrorCode } from './provisioning-error.ts';
 
 export type MailgunFailure =
   | { kind: 'response'; status: number; body: string }
@@ -13,6 +14,16 @@ export interface FailureContext {
 }
 
 const MAX_QUOTED_CHARS = 300;
+
+/** The ProvisioningError code a failure maps to: whether retrying can help, and what kind of fix it needs. */
+export function mailgunFailureCode(failure: MailgunFailure): ProvisioningErrorCode {
+  if (failure.kind !== 'response') return 'mail_unavailable';
+  const { status } = failure;
+  if (status === 401 || status === 403) return 'mail_credentials_rejected';
+  if (status === 404) return 'mail_domain_not_found';
+  if (status === 429 || status === 420 || status >= 500) return 'mail_unavailable';
+  return 'mail_rejected';
+}
 
 export function describeMailgunFailure(failure: MailgunFailure, context: FailureContext): string {
   switch (failure.kind) {

@@ -1,7 +1,7 @@
 // The Mailer port on Mailgun's Messages API (POST /v3/<domain>/messages). No Mailgun SDK: sending is one
 // form POST with basic auth, and plain fetch keeps the dependency list and the error paths ours.
 import { z } from 'zod';
-import { describeMailgunFailure, type MailgunFailure } from './mailgun-failure.ts';
+import { describeMailgunFailure, mailgunFailureCode, type MailgunFailure } from './mailgun-failure.ts';
 import type { Mailer, WelcomeEmail } from './ports.ts';
 import { ProvisioningError } from './provisioning-error.ts';
 import { renderWelcomeEmail } from './welcome-email.ts';
@@ -86,7 +86,7 @@ export class MailgunMailer implements Mailer {
   }
 
   async sendWelcome(email: WelcomeEmail): Promise<SentMessage> {
-    if (!PLAIN_ADDRESS.test(email.to)) throw new ProvisioningError('The welcome email needs one plain recipient address (name@domain)');
+    if (!PLAIN_ADDRESS.test(email.to)) throw new ProvisioningError('mail_rejected', 'The welcome email needs one plain recipient address (name@domain)');
     const { subject, text, html } = renderWelcomeEmail(email);
     return this.send({ to: email.to, subject, text, html, tags: [WELCOME_TAG] });
   }
@@ -96,7 +96,7 @@ export class MailgunMailer implements Mailer {
     const { status, body } = await this.#post(toForm(message, this.#from));
     if (status < 200 || status > 299) throw this.#failure({ kind: 'response', status, body });
     const sent = parseJson(body, SentSchema);
-    if (!sent) throw new ProvisioningError(`Mailgun answered ${status} without a message id: check MAILGUN_BASE_URL points at Mailgun`);
+    if (!sent) throw new ProvisioningError('mail_domain_not_found', `Mailgun answered ${status} without a message id: check MAILGUN_BASE_URL points at Mailgun`, { status });
     return { messageId: sent.id };
   }
 
@@ -117,7 +117,8 @@ export class MailgunMailer implements Mailer {
   }
 
   #failure(failure: MailgunFailure, cause?: unknown): ProvisioningError {
-    return new ProvisioningError(describeMailgunFailure(failure, this.#context), cause === undefined ? {} : { cause });
+    const status = failure.kind === 'response' ? failure.status : null;
+    return new ProvisioningError(mailgunFailureCode(failure), describeMailgunFailure(failure, this.#context), { status, cause });
   }
 }
 
