@@ -13,7 +13,7 @@ import type { Logger } from '../../common/logger.ts';
 import { publicUrl } from '../../common/public-url.ts';
 import { BillingDonePage } from '../views/billing-done.tsx';
 import { knownCustomerId } from './known-customer.ts';
-import { choosePurchasePath, purchaseIdempotencyKey, type LiveSubscription, type PlanPrices, type PurchasePath } from './purchase-path.ts';
+import { checkoutIdempotencyKey, choosePurchasePath, type LiveSubscription, type PlanPrices, type PurchasePath } from './purchase-path.ts';
 import type { PortalDb } from './record-stripe-event.ts';
 import { callStripe, stripeFailure } from './stripe-failure.ts';
 
@@ -79,14 +79,15 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
               mode: 'subscription',
               line_items: [{ price: prices[plan], quantity: 1 }],
               ...(known ? { customer: known } : { customer_email: email }),
-              client_reference_id: sub,
+              // Stripe takes up to 200 characters; Keycloak's subs are 36-character UUIDs.
+              ...(sub.length <= 200 ? { client_reference_id: sub } : {}),
               // The webhook reads the plan from the session and from the subscription it creates.
               metadata: { plan },
               subscription_data: { metadata: { plan } },
               success_url: portalUrl('/billing/done?session_id={CHECKOUT_SESSION_ID}'),
               cancel_url: portalUrl('/plans'),
             },
-            { idempotencyKey: purchaseIdempotencyKey('checkout', [sub, plan, attempt, known ?? email]) },
+            { idempotencyKey: checkoutIdempotencyKey([sub, plan, attempt, known ?? email]) },
           ),
         );
         if (!session.url) throw new AppError('bad_gateway', 'The payment provider did not return a checkout page. Nothing was charged; please try again.');
@@ -94,13 +95,13 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
         return c.redirect(session.url, 303);
       }
       case 'switch': {
+        // The price and metadata.plan change in one call, so the update event carries the new plan.
         await callStripe(log, 'subscriptions.update', () =>
-          stripe.subscriptions.update(
-            path.subscriptionId,
-            // The price and metadata.plan change in one call, so the update event carries the new plan.
-            { items: [{ id: path.itemId, price: prices[plan] }], metadata: { plan }, proration_behavior: 'create_prorations' },
-            { idempotencyKey: purchaseIdempotencyKey('switch', [sub, path.subscriptionId, plan, attempt]) },
-          ),
+          stripe.subscriptions.update(path.subscriptionId, {
+            items: [{ id: path.itemId, price: prices[plan] }],
+            metadata: { plan },
+            proration_behavior: 'create_prorations',
+          }),
         );
         log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'subscription switched');
         return c.redirect(`/billing/done?plan=${plan}`, 303);

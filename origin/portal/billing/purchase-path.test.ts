@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { choosePurchasePath, planOfPrice, purchaseIdempotencyKey, type LiveSubscription } from './purchase-path.ts';
+import { checkoutIdempotencyKey, choosePurchasePath, planOfPrice, type LiveSubscription } from './purchase-path.ts';
 
 const prices = { STARTER: 'price_s', PRO: 'price_p', ENTERPRISE: 'price_e' } as const;
 const sub = (over: Partial<LiveSubscription> = {}): LiveSubscription => ({
@@ -54,17 +54,17 @@ describe('choosePurchasePath', () => {
   });
 });
 
-describe('purchaseIdempotencyKey', () => {
-  it('is stable for the same attempt and differs for another attempt, plan or kind', () => {
-    const key = purchaseIdempotencyKey('checkout', ['user-1', 'PRO', 'attempt-a']);
-    expect(key).toBe(purchaseIdempotencyKey('checkout', ['user-1', 'PRO', 'attempt-a']));
+describe('checkoutIdempotencyKey', () => {
+  it('is stable for the same attempt and differs for another attempt, plan or buyer', () => {
+    const key = checkoutIdempotencyKey(['user-1', 'PRO', 'attempt-a', 'a@example.test']);
+    expect(key).toBe(checkoutIdempotencyKey(['user-1', 'PRO', 'attempt-a', 'a@example.test']));
     expect(key).toMatch(/^wikiplatform-checkout-[A-Za-z0-9_-]{43}$/);
     expect(key.length).toBeLessThanOrEqual(255);
     for (const other of [
-      purchaseIdempotencyKey('checkout', ['user-1', 'PRO', 'attempt-b']),
-      purchaseIdempotencyKey('checkout', ['user-1', 'ENTERPRISE', 'attempt-a']),
-      purchaseIdempotencyKey('switch', ['user-1', 'PRO', 'attempt-a']),
-      purchaseIdempotencyKey('checkout', ['user-1P', 'RO', 'attempt-a']),
+      checkoutIdempotencyKey(['user-1', 'PRO', 'attempt-b', 'a@example.test']),
+      checkoutIdempotencyKey(['user-1', 'ENTERPRISE', 'attempt-a', 'a@example.test']),
+      checkoutIdempotencyKey(['user-1', 'PRO', 'attempt-a', 'cus_1']),
+      checkoutIdempotencyKey(['user-1P', 'RO', 'attempt-a', 'a@example.test']),
     ]) {
       expect(other).not.toBe(key);
     }

@@ -59,12 +59,14 @@ export function planOfPrice(prices: PlanPrices, priceId: string): Plan | null {
 }
 
 /**
- * One key per purchase attempt: the plans page renders a random `attempt` into its forms, so a
- * double-click (the same form twice) reaches Stripe with the same key and gets the same answer, while a
- * new visit to the page is a new attempt. Every input that changes the request is part of the key, so
- * Stripe never sees the same key with other parameters.
+ * One key per Checkout attempt: the plans page renders a random `attempt` into its forms, so a
+ * double-click (the same form twice) reaches Stripe with the same key and gets the same session back,
+ * while a new visit to the page is a new attempt. Every input that changes the request is part of the
+ * key, so Stripe never sees the same key with other parameters.
+ * A switch needs no key of ours: setting a price twice ends in the same state (a second click finds the
+ * plan already sold: `unchanged`), and a key tied to a page could replay an old switch from a stale page.
  */
-export function purchaseIdempotencyKey(kind: 'checkout' | 'switch', parts: readonly string[]): string {
-  const digest = createHash('sha256').update(JSON.stringify([kind, ...parts])).digest('base64url');
-  return `wikiplatform-${kind}-${digest}`;
+export function checkoutIdempotencyKey(parts: readonly string[]): string {
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  return `wikiplatform-checkout-${digest}`;
 }
