@@ -22,6 +22,8 @@ export interface BaseAppDeps {
   renderHtmlError?: HtmlErrorRenderer;
   /** Extra origins pages may connect to (the media storage endpoint for direct uploads). */
   connectSrc?: readonly string[];
+  /** Extra origins form submissions may end up on (the portal's billing forms redirect to Stripe). */
+  formAction?: readonly string[];
   /** Public URLs as the browser sees them; https on a real domain adds HSTS. */
   publicUrlPattern?: string;
   /**
@@ -40,7 +42,7 @@ export interface BaseAppDeps {
 export function createBaseApp<E extends BaseEnv>(deps: BaseAppDeps): Hono<E> {
   const app = new Hono<E>();
   const hsts = deps.publicUrlPattern !== undefined && servesHttps(deps.publicUrlPattern);
-  app.use(requestEnvelope({ logger: deps.logger, metrics: deps.metrics, connectSrc: deps.connectSrc, hsts }));
+  app.use(requestEnvelope({ logger: deps.logger, metrics: deps.metrics, connectSrc: deps.connectSrc, formAction: deps.formAction, hsts }));
   for (const path of UNAUTHENTICATED_PATHS) app.use(path, directCallersOnly);
   app.route('/', healthRoutes({ ping: deps.ping, isDraining: deps.isDraining }));
   app.route('/', metricsRoute(deps.metrics));

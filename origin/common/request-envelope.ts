@@ -13,9 +13,9 @@ import { requestObserver, routeLabel, type Metrics } from './metrics.ts';
 import { requestIdFrom, requestLogger } from './request-id.ts';
 import { securityHeaderEntries } from './security-headers.ts';
 
-export function requestEnvelope(deps: { logger: Logger; metrics: Metrics; connectSrc?: readonly string[]; hsts?: boolean }) {
+export function requestEnvelope(deps: { logger: Logger; metrics: Metrics; connectSrc?: readonly string[]; formAction?: readonly string[]; hsts?: boolean }) {
   const { logger } = deps;
-  const headers = securityHeaderEntries({ connectSrc: deps.connectSrc, hsts: deps.hsts });
+  const headers = securityHeaderEntries({ connectSrc: deps.connectSrc, formAction: deps.formAction, hsts: deps.hsts });
   const observe = requestObserver(deps.metrics);
   const writeAccessLine = accessLineWriter(logger);
   return createMiddleware<BaseEnv>(async function envelope(c, next) {

@@ -3,7 +3,9 @@ import { HSTS_POLICY } from '#shared/headers';
 
 // Origins only serve their own files; page content is sanitised, and this is the second line of defence.
 // `connectSrc` adds the object storage origin the editor PUTs uploads to (presigned, browser → R2).
-export function contentSecurityPolicy(connectSrc: readonly string[] = []): string {
+// `formAction` adds origins a form's answer may redirect to (the portal's billing forms → Stripe's hosted
+// pages): browsers check every redirect of a form submission against form-action.
+export function contentSecurityPolicy(connectSrc: readonly string[] = [], formAction: readonly string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -12,7 +14,7 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
     `connect-src ${["'self'", ...connectSrc].join(' ')}`,
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    `form-action ${["'self'", ...formAction].join(' ')}`,
     "frame-ancestors 'none'",
   ].join('; ');
 }
@@ -22,9 +24,11 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = []): strin
  * `hsts`: the public side is https on a real domain (see servesHttps), the same rule as the edge's; then
  * the edge need not complete (copy) every answer to add it.
  */
-export function securityHeaderEntries(options: { connectSrc?: readonly string[]; hsts?: boolean } = {}): readonly (readonly [string, string])[] {
+export function securityHeaderEntries(
+  options: { connectSrc?: readonly string[]; formAction?: readonly string[]; hsts?: boolean } = {},
+): readonly (readonly [string, string])[] {
   const entries = Object.entries({
-    'content-security-policy': contentSecurityPolicy(options.connectSrc),
+    'content-security-policy': contentSecurityPolicy(options.connectSrc, options.formAction),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'same-origin',

@@ -23,6 +23,11 @@ describe('plan offers', () => {
     ]);
   });
 
+  it('offers every plan to subscribe to without a plan, and the others as an upgrade or a downgrade with one', () => {
+    expect(planOffers(DEFAULT_PLAN_MATRIX, registry, null, null).map((o) => o.action)).toEqual(['subscribe', 'subscribe', 'subscribe']);
+    expect(planOffers(DEFAULT_PLAN_MATRIX, registry, 'PRO', null).map((o) => o.action)).toEqual(['downgrade', null, 'upgrade']);
+  });
+
   it('leaves out instances the registry does not have', () => {
     const offers = planOffers(DEFAULT_PLAN_MATRIX, registry.slice(0, 1), null, null);
     expect(offers.at(-1)!.instances.map((i) => i.id)).toEqual(['instance1']);

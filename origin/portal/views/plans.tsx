@@ -1,9 +1,21 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-// The plans page: what each plan opens, which one you have, and which would open the wiki you tried.
-import type { PlanOffer } from '../plan-offers.ts';
+// The plans page: what each plan opens, which one you have, which would open the wiki you tried, and,
+// when billing is configured, a button to buy or switch to each other plan.
+import type { PlanOffer, PurchaseAction } from '../plan-offers.ts';
 import { PortalPage } from './portal-page.tsx';
 
-export function PlansPage(props: { name: string; plan: string | null; offers: PlanOffer[]; wantedTitle: string | null }) {
+/** Present when Stripe Checkout is configured. */
+export interface PlansBilling {
+  /** Random per page view; the same form submitted twice is the same purchase attempt (idempotency). */
+  attempt: string;
+  /** The portal knows a Stripe customer for this user: they can manage billing (cards, invoices, cancel). */
+  canManage: boolean;
+}
+
+const LABELS: Record<PurchaseAction, string> = { subscribe: 'Subscribe', upgrade: 'Upgrade', downgrade: 'Downgrade' };
+
+export function PlansPage(props: { name: string; plan: string | null; offers: PlanOffer[]; wantedTitle: string | null; billing: PlansBilling | null }) {
+  const { billing } = props;
   return (
     <PortalPage title="Plans" name={props.name} plan={props.plan}>
       <h1>Plans</h1>
@@ -23,11 +35,35 @@ export function PlansPage(props: { name: string; plan: string | null; offers: Pl
                 <li>{i.title}</li>
               ))}
             </ul>
+            {billing && offer.action && (
+              <form method="post" action="/billing/checkout" class="buy">
+                <input type="hidden" name="plan" value={offer.plan} />
+                <input type="hidden" name="attempt" value={billing.attempt} />
+                <button type="submit" data-testid={`buy-${offer.plan}`}>
+                  {LABELS[offer.action]}
+                </button>
+              </form>
+            )}
           </section>
         ))}
       </div>
-      <p class="muted">Changing plan online (Stripe Checkout) is not available yet; your plan is set by a platform administrator.</p>
-      <p><a href="/">Back to your wikis</a></p>
+      {billing ? (
+        billing.canManage && (
+          <form method="post" action="/billing/manage" class="manage">
+            <p class="muted">Payment method, invoices or cancelling: Stripe's billing page.</p>
+            <button type="submit" data-testid="manage-billing">
+              Manage billing
+            </button>
+          </form>
+        )
+      ) : (
+        <p class="muted" data-testid="billing-off">
+          Changing plan online is not available on this portal; your plan is set by a platform administrator.
+        </p>
+      )}
+      <p>
+        <a href="/">Back to your wikis</a>
+      </p>
     </PortalPage>
   );
 }
