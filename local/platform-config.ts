@@ -4,6 +4,11 @@ import { join } from 'node:path';
 export const LOCAL_DOMAIN = 'wikiplatform.localhost';
 export const REALM = 'wikiplatform';
 export const MEDIA_BUCKET = 'wikiplatform-media';
+/** The sending domain the Mailgun stand-in accepts. */
+export const MAIL_DOMAIN = 'mg.wikiplatform.localhost';
+/** The Stripe stand-in's prices, one per plan, and what it shows for them (cents a month). */
+export const LOCAL_PRICES = { STARTER: 'price_local_starter', PRO: 'price_local_pro', ENTERPRISE: 'price_local_enterprise' } as const;
+export const LOCAL_AMOUNTS = { STARTER: 900, PRO: 2900, ENTERPRISE: 9900 } as const;
 export const LOCAL_INSTANCES = [
   { id: 'instance1', title: 'Instance 1' },
   { id: 'instance2', title: 'Instance 2' },
@@ -20,6 +25,10 @@ export interface PlatformPorts {
   instances: Record<string, number>;
   /** wrangler dev's devtools inspector. */
   inspector: number;
+  /** The Stripe stand-in (API and hosted pages); stripe-mock's usual port. */
+  stripe: number;
+  /** The Mailgun stand-in (API and the inbox page). */
+  mailgun: number;
 }
 
 /** Defaults for `npm start`; tests ask for free ports instead. */
@@ -32,6 +41,8 @@ export function defaultPorts(edgePort = 8787): PlatformPorts {
     portal: 3100,
     instances: Object.fromEntries(LOCAL_INSTANCES.map((inst, i) => [inst.id, 3101 + i])),
     inspector: 9239,
+    stripe: 12111,
+    mailgun: 8025,
   };
 }
 

@@ -11,7 +11,7 @@ describe('local platform start', () => {
   it('refuses to start when a port is taken, names it, and starts nothing', async () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'wikiplatform-busy-'));
     const instances = Object.fromEntries(await Promise.all(LOCAL_INSTANCES.map(async (i) => [i.id, await freePort()] as const)));
-    const ports = { edge: await freePort(), postgres: await freePort(), s3: await freePort(), idp: await freePort(), portal: await freePort(), instances, inspector: await freePort() };
+    const ports = { edge: await freePort(), postgres: await freePort(), s3: await freePort(), idp: await freePort(), portal: await freePort(), instances, inspector: await freePort(), stripe: await freePort(), mailgun: await freePort() };
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(ports.idp, '127.0.0.1', r));
     try {

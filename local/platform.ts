@@ -4,9 +4,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEMO_USERS } from './idp/demo-users.ts';
+import { MailgunMailer } from '../origin/portal/provisioning/mailgun-mailer.ts';
 import { startIdp } from './idp/idp-server.ts';
+import { startMailgun } from './mailgun/mailgun-server.ts';
+import { startStripe } from './stripe/stripe-server.ts';
 import { loadOrCreateSecrets } from './keys.ts';
-import { LOCAL_INSTANCES, MEDIA_BUCKET, platformLayout, toDotenv, type PlatformLayout, type PlatformPorts } from './platform-config.ts';
+import { LOCAL_AMOUNTS, LOCAL_INSTANCES, LOCAL_PRICES, MAIL_DOMAIN, MEDIA_BUCKET, platformLayout, toDotenv, type PlatformLayout, type PlatformPorts } from './platform-config.ts';
 import { assertPortFree } from './ports.ts';
 import { startPostgres } from './postgres.ts';
 import { startS3 } from './s3.ts';
@@ -27,6 +30,11 @@ export interface RunInfo {
   urls: Record<string, string>;
   origins: Record<string, string>;
   idp: { issuer: string; jwks: string; internal: string };
+  /** The Mailgun stand-in: its inbox page, and the API the portal sends through. */
+  mail: { inbox: string; api: string; domain: string };
+  stripe: { api: string };
+  /** Where someone without an account buys a plan. */
+  pricing: string;
   s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string };
   demoUsers: { username: string; password: string; plan: string | null; name: string }[];
   logs: string;
@@ -55,6 +63,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
   await assertPortFree('portal origin', ports.portal);
   for (const [id, port] of Object.entries(ports.instances)) await assertPortFree(`${id} origin`, port);
   await assertPortFree('wrangler inspector', ports.inspector);
+  await assertPortFree('stripe stand-in', ports.stripe);
+  await assertPortFree('mailgun stand-in', ports.mailgun);
 
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -78,7 +88,17 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     stops.push(() => s3.close());
     progress(`s3         ready on ${s3.endpoint}`);
 
+    // Mail leaves through the Mailgun stand-in: the portal's welcome emails, and the IdP's set-password
+    // emails (Keycloak would send those over SMTP). Both land in the inbox page.
+    const mailgun = await startMailgun({ port: ports.mailgun, apiKey: secrets.mailgunApiKey, domain: MAIL_DOMAIN, dataDir: layout.stateDir });
+    stops.push(() => mailgun.close());
+    progress(`mail       inbox on ${mailgun.inboxUrl}`);
+    const idpMail = new MailgunMailer({ apiKey: secrets.mailgunApiKey, domain: MAIL_DOMAIN, baseUrl: mailgun.baseUrl, from: `wikiplatform sign-in <sso@${MAIL_DOMAIN}>` });
+
     const idp = await startIdp({
+      deliverEmail: async (message) => {
+        await idpMail.send(message);
+      },
       port: ports.idp,
       issuer: layout.issuer,
       realmFile: join(rootDir, 'deploy/keycloak/realm-wikiplatform.json'),
@@ -91,6 +111,19 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     });
     stops.push(() => idp.close());
     progress(`idp        ready, issuer ${layout.issuer}`);
+
+    // Payments go to the Stripe stand-in; its webhooks go straight to the portal origin (in production
+    // they come through the edge, which passes /webhooks/ on untouched).
+    const stripe = await startStripe({
+      port: ports.stripe,
+      secretKey: secrets.stripeSecretKey,
+      webhook: { url: `${layout.originUrl('portal')}/webhooks/stripe`, secret: secrets.stripeWebhookSecret },
+      prices: LOCAL_PRICES,
+      amounts: LOCAL_AMOUNTS,
+      dataDir: join(layout.stateDir, 'stripe'),
+    });
+    stops.push(() => stripe.close());
+    progress(`stripe     stand-in on ${stripe.apiBase}`);
 
     const registry = LOCAL_INSTANCES.map((inst) => ({ id: inst.id, title: inst.title, origin: layout.originUrl(inst.id), maintenance: false }));
     const originEnv = (role: 'portal' | 'instance', port: number, database: string, instanceId?: string) => ({
@@ -111,6 +144,22 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       S3_ACCESS_KEY_ID: s3.accessKeyId,
       S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+      ...(role === 'portal'
+        ? {
+            STRIPE_WEBHOOK_SECRET: secrets.stripeWebhookSecret,
+            STRIPE_SECRET_KEY: secrets.stripeSecretKey,
+            STRIPE_API_BASE: stripe.apiBase,
+            STRIPE_PRICE_STARTER: LOCAL_PRICES.STARTER,
+            STRIPE_PRICE_PRO: LOCAL_PRICES.PRO,
+            STRIPE_PRICE_ENTERPRISE: LOCAL_PRICES.ENTERPRISE,
+            KEYCLOAK_URL: idp.rootUrl,
+            KEYCLOAK_PORTAL_CLIENT_SECRET: secrets.portalClientSecret,
+            MAILGUN_API_KEY: secrets.mailgunApiKey,
+            MAILGUN_DOMAIN: MAIL_DOMAIN,
+            MAILGUN_BASE_URL: mailgun.baseUrl,
+            MAIL_FROM: `wikiplatform <welcome@${MAIL_DOMAIN}>`,
+          }
+        : {}),
     });
     const node = (name: string, port: number, env: Record<string, string | undefined>) =>
       startService({
@@ -189,6 +238,9 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       urls: Object.fromEntries([['app', layout.publicUrl('app')], ...LOCAL_INSTANCES.map((i) => [i.id, layout.publicUrl(i.id)])]),
       origins: Object.fromEntries([['portal', layout.originUrl('portal')], ...LOCAL_INSTANCES.map((i) => [i.id, layout.originUrl(i.id)])]),
       idp: { issuer: idp.issuer, jwks: `${idp.issuer}/protocol/openid-connect/certs`, internal: idp.internalBaseUrl },
+      mail: { inbox: mailgun.inboxUrl, api: mailgun.baseUrl, domain: MAIL_DOMAIN },
+      stripe: { api: stripe.apiBase },
+      pricing: `${layout.publicUrl('app')}/pricing`,
       s3: { endpoint: s3.endpoint, bucket: s3.bucket, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, region: s3.region },
       demoUsers: DEMO_USERS.map((u) => ({ username: u.username, password: u.password, plan: u.plan, name: u.name })),
       logs: paths.logs,

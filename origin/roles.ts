@@ -13,6 +13,8 @@ import { runMediaMigrations } from './instance/media/migrate.ts';
 import { instanceSchema } from './instance/schema.ts';
 import { ensureHomePage } from './instance/services/seed.ts';
 import { createPortalApp } from './portal/app.tsx';
+import { checkoutConfigFrom } from './portal/billing/checkout-settings.ts';
+import { startProvisioning } from './portal/provisioning/provisioning-runtime.ts';
 import { portalSchema } from './portal/schema.ts';
 
 
@@ -20,7 +22,7 @@ export interface RoleRuntime {
   // Hono's env generic differs per role; the server only needs fetch.
   app: Hono<never>;
   database: Database<Record<string, unknown>>;
-  /** Background work to stop before the database closes (the upload sweeper). */
+  /** Background work to stop before the database closes (the upload sweeper, the provisioning outbox). */
   stop?: () => Promise<void>;
 }
 
@@ -31,8 +33,24 @@ export async function buildRole(config: OriginConfig, logger: Logger, isDraining
   const metrics = createMetrics({ instance: config.audience, processMetrics: true });
   if (config.role === 'portal') {
     const database = openDatabase(config.databaseUrl, portalSchema, { applicationName: 'wikiplatform-portal' });
-    const app = createPortalApp({ database, logger, verify, metrics, isDraining, instances: config.instances, planMatrix: config.planMatrix, publicUrlPattern: config.publicUrlPattern, billing: { webhookSecret: config.stripeWebhookSecret } });
-    return { app: app as never, database: database as never };
+    const common = { instances: config.instances, planMatrix: config.planMatrix, publicUrlPattern: config.publicUrlPattern };
+    // Without Keycloak and Mailgun settings, paid plans wait in the outbox until a portal that has them runs it.
+    const worker = config.provisioning ? startProvisioning({ config: config.provisioning, db: database.db, logger, ...common }) : null;
+    if (!worker) logger.warn('provisioning is off (KEYCLOAK_URL, MAILGUN_* unset): paid plans wait in the outbox');
+    const app = createPortalApp({
+      database,
+      logger,
+      verify,
+      metrics,
+      isDraining,
+      ...common,
+      billing: {
+        webhookSecret: config.stripeWebhookSecret,
+        checkout: config.checkout ? checkoutConfigFrom(config.checkout) : undefined,
+        onEnqueued: worker ? () => worker.kick() : undefined,
+      },
+    });
+    return { app: app as never, database: database as never, stop: async () => worker?.stop() };
   }
   // Media config is checked before anything opens, so a bad S3_* value fails the start with its name.
   const mediaConfig = loadMediaConfig(process.env);

@@ -79,6 +79,8 @@ ${instances}
 ${users}
 
   Plans: STARTER opens instance1; PRO opens instance1 and instance2; ENTERPRISE opens all.
+  Buy one     ${info.pricing}  (test payments: the Stripe stand-in at ${info.stripe.api})
+  Mail inbox  ${info.mail.inbox}  (welcome and set-password emails land here)
   Logs in ${info.logs}/, machine-readable details in .wikiplatform/run.json.
   Press Ctrl-C to stop.
 `;

@@ -60,3 +60,20 @@ describe('loadConfig: provisioning (Keycloak admin + Mailgun)', () => {
     expect(attempt).toThrow(/KEYCLOAK_URL: must be an http\(s\) URL/);
   });
 });
+
+describe('loadConfig: Stripe Checkout', () => {
+  const prices = { STRIPE_PRICE_STARTER: 'price_starter', STRIPE_PRICE_PRO: 'price_pro', STRIPE_PRICE_ENTERPRISE: 'price_enterprise' };
+
+  it('is off without STRIPE_SECRET_KEY, and reads the key and a price per plan when given', () => {
+    expect((loadConfig(portalEnv) as PortalConfig).checkout).toBeUndefined();
+    const config = loadConfig({ ...portalEnv, STRIPE_SECRET_KEY: 'sk_test_abc123', ...prices }) as PortalConfig;
+    expect(config.checkout).toEqual({ secretKey: 'sk_test_abc123', prices: { STARTER: 'price_starter', PRO: 'price_pro', ENTERPRISE: 'price_enterprise' } });
+  });
+
+  it('names the missing prices alongside the other problems, never the key', () => {
+    const attempt = () => loadConfig({ ...portalEnv, STRIPE_SECRET_KEY: 'sk_test_abc123', STRIPE_PRICE_PRO: 'price_pro', EDGE_ASSERTION_JWKS_FILE: '/nonexistent.json' });
+    expect(attempt).toThrow(/STRIPE_PRICE_STARTER: required when STRIPE_SECRET_KEY is set/);
+    expect(attempt).toThrow(/EDGE_ASSERTION_JWKS \/ EDGE_ASSERTION_JWKS_FILE: set exactly one/);
+    expect(attempt).not.toThrow(/sk_test_abc123/);
+  });
+});

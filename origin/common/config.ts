@@ -7,6 +7,7 @@ import { formatIssues } from '#shared/format-issues';
 import { isValidInstanceId } from '#shared/instance-id';
 import { InstanceRegistrySchema, type InstanceRegistry } from '#shared/instance-registry';
 import { DEFAULT_PLAN_MATRIX, type PlanMatrix } from '#shared/plan-matrix';
+import { parseCheckoutSettings, type CheckoutSettings } from '../portal/billing/checkout-settings.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,6 +33,8 @@ export type PortalConfig = CommonConfig & {
   stripeWebhookSecret?: string;
   /** Keycloak admin access and Mailgun; absent means paid plans wait in the outbox (see README). */
   provisioning?: ProvisioningConfig;
+  /** Stripe Checkout (secret key and a price per plan); absent means the portal sells nothing. */
+  checkout?: CheckoutSettings;
 };
 
 export interface ProvisioningConfig {
@@ -108,6 +111,8 @@ export function loadConfig(source: Record<string, string | undefined>): OriginCo
     const missing = PROVISIONING_VARIABLES.filter((name) => e[name] === undefined);
     problems.push(`  - ${missing.join(', ')}: required with ${provisioningSet.join(', ')} (provisioning needs Keycloak and Mailgun both; unset them all to switch it off)`);
   }
+  const checkout = e.ORIGIN_ROLE === 'portal' ? parseCheckoutSettings(source) : { ok: true as const, settings: undefined };
+  if (!checkout.ok) problems.push(checkout.message.split('\n').slice(1).join('\n'));
   if (Boolean(e.EDGE_ASSERTION_JWKS) === Boolean(e.EDGE_ASSERTION_JWKS_FILE)) {
     problems.push('  - EDGE_ASSERTION_JWKS / EDGE_ASSERTION_JWKS_FILE: set exactly one of them');
   }
@@ -131,6 +136,7 @@ export function loadConfig(source: Record<string, string | undefined>): OriginCo
         instances: e.INSTANCES as InstanceRegistry,
         ...(e.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET } : {}),
         ...(provisioningSet.length > 0 ? { provisioning: provisioningConfig(e) } : {}),
+        ...(checkout.ok && checkout.settings ? { checkout: checkout.settings } : {}),
       }
     : { ...common, role: 'instance', instanceId: e.INSTANCE_ID as string };
 }

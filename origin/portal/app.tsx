@@ -18,6 +18,7 @@ import { touchAccount } from './accounts.ts';
 import { checkoutRoutes, type CheckoutConfig } from './billing/checkout-routes.tsx';
 import { knownCustomerId } from './billing/known-customer.ts';
 import { STRIPE_HOSTED_ORIGINS } from './billing/stripe-client.ts';
+import { signupRoutes, SIGNUP_PUBLIC_PATHS } from './billing/signup-routes.tsx';
 import { stripeWebhookRoutes } from './billing/stripe-webhook.ts';
 import { instanceCatalog } from './catalog.ts';
 import type { PortalSchema } from './schema.ts';
@@ -39,7 +40,13 @@ export interface PortalDeps {
    * Stripe billing. Without a webhook secret, /webhooks/stripe answers 503 billing_not_configured; without
    * `checkout`, the plans page offers no buttons and /billing/* answers 503 billing_not_configured.
    */
-  billing?: { webhookSecret?: string; toleranceSeconds?: number; checkout?: CheckoutConfig };
+  billing?: {
+    webhookSecret?: string;
+    toleranceSeconds?: number;
+    checkout?: CheckoutConfig;
+    /** Called when a webhook enqueued a provisioning job (the outbox worker's kick). */
+    onEnqueued?: () => void;
+  };
 }
 
 export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
@@ -56,9 +63,16 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
     // The billing forms answer with a redirect to Stripe's hosted pages.
     formAction: checkout ? hostedOrigins(checkout) : [],
     selfAuthenticatedRoutes: [
-      stripeWebhookRoutes({ db: deps.database.db, webhookSecret: deps.billing?.webhookSecret, toleranceSeconds: deps.billing?.toleranceSeconds }),
+      stripeWebhookRoutes({
+        db: deps.database.db,
+        webhookSecret: deps.billing?.webhookSecret,
+        toleranceSeconds: deps.billing?.toleranceSeconds,
+        onEnqueued: deps.billing?.onEnqueued,
+      }),
     ],
+    publicPaths: SIGNUP_PUBLIC_PATHS,
   });
+  app.route('/', signupRoutes({ checkout, instances: deps.instances, planMatrix: deps.planMatrix, publicUrlPattern: deps.publicUrlPattern }));
   app.route('/', loadStaticAssets('/_static', { 'portal.css': fileURLToPath(new URL('./views/portal.css', import.meta.url)) }).routes());
 
   const catalogFor = (c: { var: BaseEnv['Variables'] }) =>

@@ -19,6 +19,8 @@ export async function freePlatformPorts(): Promise<PlatformPorts> {
     portal: await freePort(),
     instances,
     inspector: await freePort(),
+    stripe: await freePort(),
+    mailgun: await freePort(),
   };
 }
 

@@ -2,8 +2,7 @@
 // Buying a plan: POST /billing/checkout starts Stripe Checkout for a new subscription or switches the
 // price of the existing one (purchase-path.ts says which), POST /billing/manage opens Stripe's customer
 // portal, GET /billing/done is the page both come back to. Provisioning is the webhook's business.
-import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { Hono } from 'hono';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { AppError } from '#shared/errors';
@@ -12,6 +11,7 @@ import type { BaseEnv } from '../../common/env.ts';
 import type { Logger } from '../../common/logger.ts';
 import { publicUrl } from '../../common/public-url.ts';
 import { BillingDonePage } from '../views/billing-done.tsx';
+import { formFields, smallForm } from './billing-form.ts';
 import { knownCustomerId } from './known-customer.ts';
 import { checkoutIdempotencyKey, choosePurchasePath, type LiveSubscription, type PlanPrices, type PurchasePath } from './purchase-path.ts';
 import type { PortalDb } from './record-stripe-event.ts';
@@ -38,19 +38,12 @@ export const PurchaseFormSchema = z.object({
 });
 
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]{1,255}$/;
-const MAX_FORM_BYTES = 8 * 1024;
 /** The portal's own host label (edge/host-router.ts routes `app.` to it). */
 const PORTAL_HOST = 'app';
 
 export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
   const app = new Hono<BaseEnv>();
   const portalUrl = (path: string) => publicUrl(options.publicUrlPattern, PORTAL_HOST, path);
-  const smallForm = bodyLimit({
-    maxSize: MAX_FORM_BYTES,
-    onError: () => {
-      throw new AppError('payload_too_large', `Billing forms are limited to ${MAX_FORM_BYTES} bytes.`);
-    },
-  });
   const configured = (): CheckoutConfig => {
     if (!options.checkout) throw new AppError('billing_not_configured', 'Billing is not configured on this portal: STRIPE_SECRET_KEY and the plan prices are not set.');
     return options.checkout;
@@ -166,12 +159,4 @@ async function liveSubscriptions(stripe: Stripe, customer: string, log: Logger):
     items: s.items.data.map((item) => ({ id: item.id, priceId: item.price.id })),
     metadataPlan: s.metadata?.plan ?? null,
   }));
-}
-
-async function formFields(c: Context<BaseEnv>): Promise<Record<string, string>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^application\/x-www-form-urlencoded(;|$)/i.test(type.trim())) {
-    throw new AppError('unsupported_media_type', 'Send the form as application/x-www-form-urlencoded.');
-  }
-  return Object.fromEntries(new URLSearchParams(await c.req.text()));
 }
