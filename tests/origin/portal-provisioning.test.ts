@@ -1,0 +1,126 @@
+// The provisioner the portal runs, on real parts: the outbox in Postgres, Keycloak's admin API as the
+// local IdP serves it (through the official admin client), and Mailgun's API as its stand-in serves it.
+// What matters is what a retried or repeated job does: nothing twice.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '#shared/plan-matrix';
+import { openDatabase, runMigrations, type Database } from '../../origin/common/database.ts';
+import { MIGRATIONS } from '../../origin/migrations.ts';
+import { processOutbox } from '../../origin/portal/billing/outbox.ts';
+import { KeycloakUserDirectory } from '../../origin/portal/provisioning/keycloak-directory.ts';
+import { MailgunMailer } from '../../origin/portal/provisioning/mailgun-mailer.ts';
+import { createProvisioner } from '../../origin/portal/provisioning/provisioner.ts';
+import { auditLog, portalSchema, provisioningOutbox, welcomeEmails, type PortalSchema } from '../../origin/portal/schema.ts';
+import { adminClient, EDGE, PORTAL, REALM, removeTempDirs, startTestIdp, tempDir, type TestIdp } from '../../local/idp/idp-test-kit.ts';
+import { startMailgun, type MailgunHandle } from '../../local/mailgun/mailgun-server.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const MAIL_DOMAIN = 'mg.wikiplatform.localhost';
+const MAIL_KEY = 'mailgun-key-for-tests';
+const PATTERN = 'http://{host}.wikiplatform.localhost:8787';
+const INSTANCES = [
+  { id: 'instance1', origin: 'http://127.0.0.1:1/', title: 'Handbook', maintenance: false },
+  { id: 'instance2', origin: 'http://127.0.0.1:1/', title: 'Research', maintenance: false },
+  { id: 'instance3', origin: 'http://127.0.0.1:1/', title: 'Board', maintenance: false },
+];
+const MATRIX = { STARTER: ['instance1'], PRO: ['instance1', 'instance2'], ENTERPRISE: ['instance1', 'instance2', 'instance3'] };
+
+let testDb: TestDatabase;
+let database: Database<PortalSchema>;
+let idp: TestIdp;
+let mailgun: MailgunHandle;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('portal_provisioning');
+  await runMigrations(testDb.url, MIGRATIONS.portal);
+  database = openDatabase(testDb.url, portalSchema, { max: 4 });
+  idp = await startTestIdp();
+  mailgun = await startMailgun({ port: 0, apiKey: MAIL_KEY, domain: MAIL_DOMAIN, dataDir: await tempDir() });
+});
+afterAll(async () => {
+  await mailgun?.close();
+  await idp?.close();
+  await database?.close();
+  await testDb?.drop();
+  await removeTempDirs();
+});
+
+function provisioner(options: { mailKey?: string } = {}) {
+  return createProvisioner({
+    db: database.db,
+    directory: new KeycloakUserDirectory({ baseUrl: idp.idp.rootUrl, realmName: REALM, ...PORTAL }),
+    mailer: new MailgunMailer({ apiKey: options.mailKey ?? MAIL_KEY, domain: MAIL_DOMAIN, baseUrl: mailgun.baseUrl, from: `wikiplatform <welcome@${MAIL_DOMAIN}>` }),
+    instances: INSTANCES,
+    planMatrix: MATRIX,
+    publicUrlPattern: PATTERN,
+    setPasswordClientId: EDGE.clientId,
+  });
+}
+
+const welcomesTo = async (email: string) => (await mailgun.messages()).filter((m) => m.to.includes(email));
+const setPasswordEmailsTo = (email: string) => idp.emails.filter((m) => m.to === email);
+
+async function planGroupsOf(email: string): Promise<string[]> {
+  const kc = await adminClient(idp.idp);
+  const [user] = await kc.users.find({ email, exact: true });
+  return user ? (await kc.users.listGroups({ id: user.id! })).map((g) => g.path!).sort() : [];
+}
+
+async function enqueue(customerId: string, intent: { action: 'grant'; plan: Plan; email: string; name: string | null } | { action: 'revoke'; email: string }) {
+  await database.db.insert(provisioningOutbox).values({ customerId, eventId: `evt_${Math.random().toString(36).slice(2)}`, intent: { ...intent, customerId } as never });
+}
+
+describe('the provisioner over Keycloak admin and Mailgun', () => {
+  it('creates the account with exactly the plan group, sends one set-password email and one welcome naming the plan\'s wikis', async () => {
+    await provisioner().grant({ email: 'Ada@Example.test', name: 'Ada Lovelace', plan: 'PRO', customerId: 'cus_ada' });
+    expect(await planGroupsOf('ada@example.test')).toEqual(['/PRO']);
+    expect(setPasswordEmailsTo('ada@example.test')).toHaveLength(1);
+    const [welcome] = await welcomesTo('Ada@Example.test');
+    expect(welcome?.subject).toMatch(/welcome/i);
+    expect(welcome?.text).toContain('http://instance2.wikiplatform.localhost:8787/');
+    expect(welcome?.text).not.toContain('http://instance3.wikiplatform.localhost:8787/');
+    const [row] = await database.db.select().from(welcomeEmails).where(eq(welcomeEmails.customerId, 'cus_ada'));
+    expect(row).toMatchObject({ plan: 'PRO', messageId: expect.stringMatching(/^<.+@mg\.wikiplatform\.localhost>$/) });
+  });
+
+  it('applied again (a retried job), or for an upgrade, changes the group and sends nothing more', async () => {
+    await provisioner().grant({ email: 'ada@example.test', name: 'Ada Lovelace', plan: 'PRO', customerId: 'cus_ada' });
+    await provisioner().grant({ email: 'ada@example.test', name: null, plan: 'ENTERPRISE', customerId: 'cus_ada' });
+    expect(await planGroupsOf('ada@example.test')).toEqual(['/ENTERPRISE']);
+    expect(await welcomesTo('Ada@Example.test')).toHaveLength(1);
+    expect(setPasswordEmailsTo('ada@example.test')).toHaveLength(1);
+  });
+
+  it('welcomes an existing account (a demo user buying a plan) without a set-password email', async () => {
+    await provisioner().grant({ email: 'starter@demo.wikiplatform.localhost', name: null, plan: 'PRO', customerId: 'cus_demo' });
+    expect(await planGroupsOf('starter@demo.wikiplatform.localhost')).toEqual(['/PRO']);
+    expect(setPasswordEmailsTo('starter@demo.wikiplatform.localhost')).toHaveLength(0);
+    const [welcome] = await welcomesTo('starter@demo.wikiplatform.localhost');
+    expect(welcome?.text).not.toMatch(/set (a|your) password/i);
+  });
+
+  it('revoking removes the plan group and leaves the account; revoking an unknown email succeeds', async () => {
+    await provisioner().revoke({ email: 'ada@example.test', customerId: 'cus_ada' });
+    expect(await planGroupsOf('ada@example.test')).toEqual([]);
+    await expect(provisioner().revoke({ email: 'nobody@example.test', customerId: 'cus_nobody' })).resolves.toBeUndefined();
+  });
+
+  it('through the outbox: a Mailgun refusal fails the job with what to fix, and the retry after the fix welcomes once', async () => {
+    await enqueue('cus_grace', { action: 'grant', plan: 'STARTER', email: 'grace@example.test', name: 'Grace Hopper' });
+    const refused = await processOutbox({ db: database.db, provisioner: provisioner({ mailKey: 'wrong-key' }) });
+    expect(refused).toEqual({ applied: 0, failed: 1 });
+    const [job] = await database.db.select().from(provisioningOutbox).where(eq(provisioningOutbox.customerId, 'cus_grace'));
+    expect(job?.lastError).toContain('MAILGUN_API_KEY');
+    expect(job?.lastError).not.toContain('wrong-key');
+    // The account and group exist already; only the emails are owed.
+    expect(await planGroupsOf('grace@example.test')).toEqual(['/STARTER']);
+
+    // Due again (as after its backoff), with the right key: the set-password email is still owed, since no password exists yet.
+    await database.db.update(provisioningOutbox).set({ nextAttemptAt: new Date(0) }).where(eq(provisioningOutbox.customerId, 'cus_grace'));
+    expect(await processOutbox({ db: database.db, provisioner: provisioner() })).toEqual({ applied: 1, failed: 0 });
+    expect(await welcomesTo('grace@example.test')).toHaveLength(1);
+    expect(setPasswordEmailsTo('grace@example.test').length).toBeGreaterThanOrEqual(1);
+    const actions = (await database.db.select().from(auditLog).where(eq(auditLog.subject, 'cus_grace'))).map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['provisioning.failed', 'provisioning.welcome_email_sent', 'provisioning.granted']));
+  });
+});
