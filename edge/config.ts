@@ -38,8 +38,11 @@ export interface EdgeConfig {
 
 export type ConfigResult = { ok: true; config: EdgeConfig } | { ok: false; message: string; variables: string[] };
 
-/** Portal paths open without sign-in when PORTAL_PUBLIC_PATHS is empty: pricing, sign-up, Stripe webhooks. */
-export const DEFAULT_PORTAL_PUBLIC_PATHS = ['/pricing', '/signup', '/webhooks/', '/assets/', '/favicon.ico'];
+/**
+ * Portal paths open without sign-in when PORTAL_PUBLIC_PATHS is empty: pricing, sign-up, Stripe webhooks,
+ * and the stylesheet those pages use. The portal declares the same list (SIGNUP_PUBLIC_PATHS and the webhook).
+ */
+export const DEFAULT_PORTAL_PUBLIC_PATHS = ['/pricing', '/signup/', '/webhooks/', '/_static/'];
 
 const DOMAIN_PATTERN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
 

@@ -32,6 +32,13 @@ export function planFromGroup(group: string): Plan | null {
   return isPlan(name) ? name : null;
 }
 
+/** The highest of some plans, or null for none. */
+export function bestPlan(plans: readonly Plan[]): Plan | null {
+  let best: Plan | null = null;
+  for (const plan of plans) if (best === null || PLAN_RANK[plan] > PLAN_RANK[best]) best = plan;
+  return best;
+}
+
 /** The highest plan among a user's groups, or null when they have none. */
 export function planFromGroups(groups: readonly string[]): Plan | null {
   let best: Plan | null = null;

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import type { InstanceRegistry } from '#shared/instance-registry';
 import type { PlanMatrix } from '#shared/plan-matrix';
-import type { AssertionVerifier } from '../common/assertion.ts';
+import { isAnonymous, type AssertionVerifier } from '../common/assertion.ts';
 import { createBaseApp } from '../common/base-app.ts';
 import type { Database } from '../common/database.ts';
 import type { BaseEnv } from '../common/env.ts';
@@ -106,7 +106,7 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
 /** Browsers get a page; the assertion may be missing when the failure came before it was checked. */
 const htmlErrors: HtmlErrorRenderer = (c, view) => {
   const assertion = c.get('assertion');
-  const who = assertion ? { name: assertion.name || assertion.username, plan: assertion.plan } : null;
+  const who = assertion && !isAnonymous(assertion) ? { name: assertion.name || assertion.username, plan: assertion.plan } : null;
   return c.html(<PortalErrorPage who={who} status={view.status} message={view.message} requestId={view.requestId} />, view.status as 400);
 };
 

@@ -86,5 +86,15 @@ export const welcomeEmails = pgTable('welcome_emails', {
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const portalSchema = { accounts, auditLog, stripeEvents, subscriptions, provisioningOutbox, welcomeEmails };
+/**
+ * The set-password email Keycloak sent for a customer's new account, recorded like the welcome email so a
+ * job retried after a later failure (Mailgun down) does not send the buyer another link each time.
+ */
+export const setPasswordEmails = pgTable('set_password_emails', {
+  customerId: text('customer_id').primaryKey(),
+  userId: text('user_id').notNull(),
+  sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const portalSchema = { accounts, auditLog, stripeEvents, subscriptions, provisioningOutbox, welcomeEmails, setPasswordEmails };
 export type PortalSchema = typeof portalSchema;

@@ -1,6 +1,6 @@
 // The portal lists exactly the instances a user's plan opens, and believes only the edge.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAssertionVerifier } from '#shared/edge-assertion';
+import { ANONYMOUS_IDENTITY, createAssertionVerifier } from '#shared/edge-assertion';
 import { ASSERTION_HEADER } from '#shared/headers';
 import type { Identity } from '#shared/identity';
 import { DEFAULT_PLAN_MATRIX } from '#shared/plan-matrix';
@@ -43,6 +43,44 @@ async function get(path: string, who: Identity | null, audience = 'portal') {
   if (who) headers[ASSERTION_HEADER] = await edge.mint(who, audience);
   return app.request(path, { headers });
 }
+
+async function asNobody(path: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  headers.set(ASSERTION_HEADER, await edge.mint(ANONYMOUS_IDENTITY, 'portal', { purpose: 'public' }));
+  return app.request(path, { ...init, headers });
+}
+
+describe("portal: the edge's `public` assertion (nobody signed in)", () => {
+  it('opens the pricing page and the stylesheet, with no cache and no signed-in header', async () => {
+    const res = await asNobody('/pricing');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const html = await res.text();
+    expect(html).toContain('Plans and pricing');
+    expect(html).not.toContain('Signed in as');
+    expect((await asNobody('/_static/portal.css')).status).toBe(200);
+  });
+
+  it('is refused everywhere else, with the same 401 as no assertion, however the path is spelled', async () => {
+    for (const path of ['/', '/plans', '/api/me', '/billing/done']) {
+      const res = await asNobody(path, { headers: { accept: 'application/json' } });
+      expect(res.status, path).toBe(401);
+      expect((await res.json()).error.code).toBe('unauthenticated');
+    }
+    // Odd spellings never reach a page: refused, or matched by no route.
+    for (const path of ['//plans', '/signup/%2e%2e/plans', '/pricing/x', '/_static/../plans']) {
+      expect([401, 404], path).toContain((await asNobody(path, { headers: { accept: 'application/json' } })).status);
+    }
+    const buying = await asNobody('/billing/checkout', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: 'plan=PRO&attempt=aaaaaaaaaaaaaaaaaaaa' });
+    expect(buying.status).toBe(401);
+  });
+
+  it('sends a signed-in visitor of the pricing page to their plans page', async () => {
+    const res = await get('/pricing', identity());
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/plans');
+  });
+});
 
 describe('portal', () => {
   it('refuses a request without an assertion or with one minted for an instance', async () => {

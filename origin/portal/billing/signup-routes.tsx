@@ -17,8 +17,8 @@ import { PurchaseFormSchema, type CheckoutConfig } from './checkout-routes.tsx';
 import { checkoutIdempotencyKey } from './purchase-path.ts';
 import { callStripe } from './stripe-failure.ts';
 
-/** The portal paths open without sign-in; the edge's PORTAL_PUBLIC_PATHS default covers them. */
-export const SIGNUP_PUBLIC_PATHS = ['/pricing', '/signup/'] as const;
+/** The portal paths open without sign-in (and the stylesheet they use); the edge's PORTAL_PUBLIC_PATHS default is the same list. */
+export const SIGNUP_PUBLIC_PATHS = ['/pricing', '/signup/', '/_static/'] as const;
 
 export interface SignupRoutesOptions {
   checkout?: CheckoutConfig;
@@ -35,6 +35,8 @@ export function signupRoutes(options: SignupRoutesOptions): Hono<BaseEnv> {
     // Someone signed in buys or switches from their plans page, which knows their subscription.
     if (!isAnonymous(c.var.assertion)) return c.redirect('/plans', 303);
     const offers = planOffers(options.planMatrix, options.instances, null, null);
+    // The page carries a per-visit purchase attempt: a cached copy would give visitors one shared Checkout.
+    c.header('cache-control', 'no-store');
     return c.html(<PricingPage offers={offers} attempt={options.checkout ? randomBytes(16).toString('base64url') : null} />);
   });
 

@@ -1,12 +1,13 @@
 // The outbox's Provisioner: applies a paid plan to the identity provider (user found or created, plan
 // group made exactly the plan) and sends the welcome email once per Stripe customer.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { InstanceRegistry } from '#shared/instance-registry';
-import { instancesFor, type PlanMatrix } from '#shared/plan-matrix';
+import { bestPlan, instancesFor, type Plan, type PlanMatrix } from '#shared/plan-matrix';
 import { publicUrl } from '../../common/public-url.ts';
 import type { PortalDb } from '../billing/record-stripe-event.ts';
 import type { Provisioner } from '../billing/outbox.ts';
-import { auditLog, welcomeEmails } from '../schema.ts';
+import { accessForStatus } from '../billing/stripe-events.ts';
+import { auditLog, setPasswordEmails, subscriptions, welcomeEmails } from '../schema.ts';
 import type { Mailer, UserDirectory } from './ports.ts';
 
 export interface ProvisionerOptions {
@@ -28,32 +29,36 @@ const ACTOR = 'provisioner';
 /**
  * Side effects and their idempotence, since the outbox may apply a job twice:
  * - the user and their plan group are desired state in Keycloak: applying them again changes nothing;
- * - the set-password email is owed while the user still has no password (`needsPassword`), and only
- *   together with the first welcome email of this customer, so a plan change sends nothing;
- * - the welcome email is recorded in `welcome_emails` as soon as Mailgun accepts it. A crash between
- *   Mailgun's answer and that insert sends it twice; nothing can make an email exactly-once, and a
- *   duplicate welcome is the lesser harm than none.
+ * - the set-password email is owed while the user still has no password (`needsPassword`), once per
+ *   customer: recorded in `set_password_emails` as soon as Keycloak accepts the request;
+ * - the welcome email, once per customer: recorded in `welcome_emails` as soon as Mailgun accepts it.
+ *   Each step is recorded on its own, outside the job's transaction, so a job that fails later (Mailgun
+ *   down) does not repeat the earlier one. A crash between an answer and its insert sends that email
+ *   twice; nothing can make an email exactly-once, and a duplicate is the lesser harm than none.
  */
 export function createProvisioner(options: ProvisionerOptions): Provisioner {
   const { db, directory, mailer } = options;
   const portalUrl = publicUrl(options.publicUrlPattern, 'app');
 
   return {
-    async grant({ email, name, plan, customerId }) {
+    async grant({ email, name, plan: paidPlan, customerId }) {
+      const plan = await planForEmail(db, email, paidPlan);
       const user = await directory.ensureUser({ email, name });
       await directory.setPlanGroup(user.id, plan);
       if (user.created) await audit('provisioning.user_created', customerId, { userId: user.id });
+      if (plan !== paidPlan) await audit('provisioning.plan_from_other_subscriptions', customerId, { paid: paidPlan, applied: plan });
+      if (plan === null) return;
 
-      const [welcomed] = await db.select({ customerId: welcomeEmails.customerId }).from(welcomeEmails).where(eq(welcomeEmails.customerId, customerId));
-      if (welcomed) return;
-      if (user.needsPassword) {
+      if (user.needsPassword && !(await recorded(setPasswordEmails, customerId))) {
         await directory.sendSetPasswordEmail(user.id, {
           clientId: options.setPasswordClientId,
           redirectUri: portalUrl,
           lifespanSeconds: options.setPasswordLifespanSeconds ?? TWELVE_HOURS,
         });
+        await db.insert(setPasswordEmails).values({ customerId, userId: user.id }).onConflictDoNothing();
         await audit('provisioning.set_password_email_sent', customerId, { userId: user.id });
       }
+      if (await recorded(welcomeEmails, customerId)) return;
       const opened = instancesFor({ plan, roles: [] }, options.planMatrix, options.instances.map((i) => i.id));
       const instances = options.instances
         .filter((i) => opened.includes(i.id))
@@ -63,13 +68,39 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
       await audit('provisioning.welcome_email_sent', customerId, { messageId, plan });
     },
 
-    async revoke({ email }) {
+    async revoke({ email, customerId }) {
       const user = await directory.findUserByEmail(email);
-      if (user) await directory.setPlanGroup(user.id, null);
+      if (!user) return;
+      // Another live subscription with this email still pays for a plan: keep that one.
+      const plan = await planForEmail(db, email, null);
+      await directory.setPlanGroup(user.id, plan);
+      if (plan !== null) await audit('provisioning.plan_from_other_subscriptions', customerId, { paid: null, applied: plan });
     },
   };
+
+  async function recorded(table: typeof welcomeEmails | typeof setPasswordEmails, customerId: string): Promise<boolean> {
+    const [row] = await db.select({ customerId: table.customerId }).from(table).where(eq(table.customerId, customerId));
+    return row !== undefined;
+  }
 
   async function audit(action: string, subject: string, details: Record<string, unknown>): Promise<void> {
     await db.insert(auditLog).values({ actor: ACTOR, action, subject, details });
   }
+}
+
+/**
+ * The plan an email should have now. One person may pay through several Stripe customers (bought again
+ * while signed out, or someone else typed their address at Checkout): access is the best plan any of
+ * their live subscriptions pays for, so buying STARTER can never downgrade an ENTERPRISE subscriber and
+ * cancelling one subscription never removes what another still pays for. `fallback` applies when the
+ * portal has no subscription row for the email at all.
+ */
+async function planForEmail(db: PortalDb, email: string, fallback: Plan | null): Promise<Plan | null> {
+  const rows = await db
+    .select({ plan: subscriptions.plan, status: subscriptions.status })
+    .from(subscriptions)
+    .where(sql`lower(${subscriptions.email}) = lower(${email})`);
+  if (rows.length === 0) return fallback;
+  const paid = rows.filter((r) => r.plan !== null && ['grant', 'keep'].includes(accessForStatus(r.status))).map((r) => r.plan as Plan);
+  return paid.length ? bestPlan(paid) : null;
 }
