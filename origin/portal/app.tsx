@@ -19,6 +19,7 @@ import { checkoutRoutes, type CheckoutConfig } from './billing/checkout-routes.t
 import { knownCustomerId } from './billing/known-customer.ts';
 import { STRIPE_HOSTED_ORIGINS } from './billing/stripe-client.ts';
 import { signupRoutes, SIGNUP_PUBLIC_PATHS } from './billing/signup-routes.tsx';
+import { registerOutboxMetrics } from './provisioning/outbox-metrics.ts';
 import { stripeWebhookRoutes } from './billing/stripe-webhook.ts';
 import { instanceCatalog } from './catalog.ts';
 import type { PortalSchema } from './schema.ts';
@@ -51,9 +52,11 @@ export interface PortalDeps {
 
 export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
   const checkout = deps.billing?.checkout;
+  const metrics = deps.metrics ?? createMetrics({ instance: 'portal' });
+  registerOutboxMetrics(metrics.registry, deps.database.db);
   const app = createBaseApp<BaseEnv>({
     logger: deps.logger,
-    metrics: deps.metrics ?? createMetrics({ instance: 'portal' }),
+    metrics,
     verify: deps.verify,
     audience: 'portal',
     ping: deps.database.ping,

@@ -409,6 +409,30 @@ describe('processOutbox', () => {
     ]);
   });
 
+  it('shows waiting and failing jobs on /metrics, reports each failure to onFailure, and stops taking jobs when asked', async () => {
+    const gauge = async (name: string) => {
+      const text = await (await h.app.request('/metrics')).text();
+      return Number(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    };
+    const customer = uid('cus');
+    await deliver(h, checkoutCompleted(customer, 'PRO', T0));
+    await deliver(h, checkoutCompleted(uid('cus'), 'STARTER', T0));
+    expect(await gauge('wikiplatform_provisioning_jobs_pending')).toBe(2);
+    expect(await gauge('wikiplatform_provisioning_max_attempts')).toBe(0);
+    expect(await gauge('wikiplatform_provisioning_oldest_pending_seconds')).toBeGreaterThanOrEqual(0);
+
+    const idp = new FakeIdentityProvider();
+    idp.failuresLeft = 1;
+    const failures: unknown[] = [];
+    // Asked to stop after the first job: the second stays for the next pass.
+    let taken = 0;
+    const run = await processOutbox({ db: h.database.db, provisioner: idp, onFailure: (f) => failures.push(f), shouldStop: () => ++taken > 1 });
+    expect(run).toEqual({ applied: 0, failed: 1 });
+    expect(failures).toMatchObject([{ customerId: customer, attempts: 1, error: { message: 'Keycloak admin API answered 503' } }]);
+    expect(await gauge('wikiplatform_provisioning_jobs_pending')).toBe(2);
+    expect(await gauge('wikiplatform_provisioning_max_attempts')).toBe(1);
+  });
+
   it('never applies a job twice when two processors run at once (SKIP LOCKED), and keeps each customer in order', async () => {
     const customers = Array.from({ length: 6 }, () => uid('cus'));
     for (const customer of customers) await deliver(h, checkoutCompleted(customer, 'PRO', T0));

@@ -29,6 +29,18 @@ export interface ProcessOutboxOptions {
   /** At most this many jobs per call. */
   batch?: number;
   backoff?: BackoffOptions;
+  /** Stop taking jobs when this turns true (shutdown): the job in hand finishes, no other starts. */
+  shouldStop?: () => boolean;
+  /** Told about each failed attempt, after it is recorded (for a warning in the log). */
+  onFailure?: (failure: JobFailure) => void;
+}
+
+export interface JobFailure {
+  jobId: number;
+  customerId: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  error: unknown;
 }
 
 export interface OutboxRun {
@@ -44,15 +56,15 @@ export async function processOutbox(options: ProcessOutboxOptions): Promise<Outb
   const now = options.now ?? (() => new Date());
   const batch = options.batch ?? 20;
   const run: OutboxRun = { applied: 0, failed: 0 };
-  for (let i = 0; i < batch; i++) {
-    const result = await db.transaction((tx) => processOne(tx, provisioner, now(), options.backoff ?? DEFAULT_BACKOFF));
+  for (let i = 0; i < batch && !options.shouldStop?.(); i++) {
+    const result = await db.transaction((tx) => processOne(tx, provisioner, now(), options.backoff ?? DEFAULT_BACKOFF, options.onFailure));
     if (result === 'empty') break;
     run[result]++;
   }
   return run;
 }
 
-async function processOne(tx: PortalDb, provisioner: Provisioner, at: Date, backoff: BackoffOptions): Promise<'applied' | 'failed' | 'empty'> {
+async function processOne(tx: PortalDb, provisioner: Provisioner, at: Date, backoff: BackoffOptions, onFailure?: (failure: JobFailure) => void): Promise<'applied' | 'failed' | 'empty'> {
   const [job] = await tx
     .select()
     .from(provisioningOutbox)
@@ -82,6 +94,7 @@ async function processOne(tx: PortalDb, provisioner: Provisioner, at: Date, back
       subject: job.customerId,
       details: { jobId: job.id, eventId: job.eventId, intent: intent.action, attempts, error: lastError, nextAttemptAt: nextAttemptAt.toISOString() },
     });
+    onFailure?.({ jobId: job.id, customerId: job.customerId, attempts, nextAttemptAt, error: err });
     return 'failed';
   }
   await tx.update(provisioningOutbox).set({ attempts, doneAt: at, lastError: null }).where(eq(provisioningOutbox.id, job.id));

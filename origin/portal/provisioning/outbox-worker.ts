@@ -5,8 +5,11 @@ import type { Logger } from '../../common/logger.ts';
 import type { OutboxRun } from '../billing/outbox.ts';
 
 export interface OutboxWorkerOptions {
-  /** One pass over the due jobs (processOutbox bound to its database and provisioner). */
-  runOnce: () => Promise<OutboxRun>;
+  /**
+   * One pass over the due jobs (processOutbox bound to its database and provisioner). `shouldStop` turns
+   * true at shutdown: the pass should finish the job in hand and take no other.
+   */
+  runOnce: (shouldStop: () => boolean) => Promise<OutboxRun>;
   logger: Logger;
   /** Time between passes when nothing kicks the worker. */
   intervalMs?: number;
@@ -45,7 +48,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       // nothing sleeps. A failed job is not due again until its backoff ends, so this cannot spin.
       let busy = false;
       try {
-        const run = await options.runOnce();
+        const run = await options.runOnce(() => stopped);
         busy = run.applied + run.failed > 0;
         if (busy) options.logger.info({ applied: run.applied, failed: run.failed }, 'provisioning outbox pass');
       } catch (err) {
