@@ -7,7 +7,7 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
     const text = (err.message || (typeof code === 'string' ? code : err.name)).replace(/\s+/g, ' ').trim();
-    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+    return text.length > 600 ? `${text.slice(0, 600)}…` : text;
   }
   return String(err);
 }
