@@ -27,10 +27,10 @@ const cases: Case[] = [
     deleted: daily('2026-11-30', 30).filter((s) => !['2026-11-30', '2026-11-29', '2026-11-28', '2026-11-27', '2026-11-26', '2026-11-25', '2026-11-24', '2026-11-22', '2026-11-15'].includes(s.slice(0, 10))),
   },
   {
-    name: 'keeps only the newest backup of a day when several were taken',
+    name: 'keeps every backup of a kept day, not only its newest (a backup by hand survives the next one that day)',
     backups: ['2026-11-21T03', '2026-11-21T14', '2026-11-21T09', '2026-11-20T03'],
-    policy: { keepDaily: 7, keepWeekly: 0 },
-    deleted: ['2026-11-21T09', '2026-11-21T03'],
+    policy: { keepDaily: 1, keepWeekly: 0 },
+    deleted: ['2026-11-20T03'],
   },
   {
     name: 'counts only days that have a backup: a two-week gap deletes nothing',

@@ -1,12 +1,13 @@
-// Which backups to keep and which to delete: daily + weekly retention, as restic's `forget --keep-daily
-// --keep-weekly` reads. Pure: the caller lists the bucket and deletes.
+// Which backups to keep and which to delete. Pure: the caller lists the bucket and deletes.
 //
-//   - daily:  for each of the newest `keepDaily` UTC days that have a backup, keep that day's newest backup;
-//   - weekly: for each of the newest `keepWeekly` weeks (Monday to Sunday, UTC) that have a backup, keep
-//             that week's newest backup — the weeks the daily rule covers count too;
+//   - daily:  every backup of the newest `keepDaily` UTC days that have a backup (all of them, not one a
+//             day: a backup taken by hand before a risky change must survive the next one that day);
+//   - weekly: for each of the newest `keepWeekly` weeks (Monday to Sunday, UTC) that have a backup, that
+//             week's newest backup — the weeks the daily rule covers count too;
 //   - always: the newest backup, and every key in `protect` (the backup just made, whatever its clock said).
 // Everything else is deleted. Days and weeks without a backup do not count, so a gap in the schedule never
-// makes the policy delete the last good backups.
+// makes the policy delete the last good backups. With the daily schedule alone, the defaults keep a week of
+// dailies and four weekly backups: 7 to 10 objects.
 import type { BackupObject } from './backup-key.ts';
 
 export interface RetentionPolicy {
@@ -41,10 +42,8 @@ export function applyRetention(backups: readonly Pick<BackupObject, 'key' | 'tim
     if (index === 0) reasons.push('newest');
     if (protect.includes(backup.key)) reasons.push('protected');
     const day = dayOf(backup.time);
-    if (!days.has(day) && days.size < policy.keepDaily) {
-      days.add(day);
-      reasons.push('daily');
-    }
+    if (!days.has(day) && days.size < policy.keepDaily) days.add(day);
+    if (days.has(day)) reasons.push('daily');
     const week = weekOf(backup.time);
     if (!weeks.has(week) && weeks.size < policy.keepWeekly) {
       weeks.add(week);
