@@ -8,7 +8,7 @@ import { backupSettings, type BackupSettings } from './backup-inputs.ts';
 import { backupPrefix } from './backup-key.ts';
 import { backupExitCode, backupListing, backupStatusLine, backupSummaryLine, retentionLine, type BackupOutcome } from './backup-report.ts';
 import { createBackupStore } from './backup-store.ts';
-import { backupTargets, namedDatabase } from './backup-targets.ts';
+import { backupTargets, everyBackupTarget, namedDatabase, type TargetOrProblem } from './backup-targets.ts';
 import { describeError } from './describe-error.ts';
 import { parseRegistry } from './migration-targets.ts';
 import { redactUrl } from './redact-url.ts';
@@ -59,19 +59,30 @@ export async function runBackupCommand(input: BackupCommandInput, io: CommandIo)
 type Settings = ReturnType<typeof backupSettings>;
 
 async function backup(registry: InstanceRegistry, name: string | undefined, settings: Settings, env: BackupCommandInput['env'], io: CommandIo): Promise<number> {
-  const resolved = backupTargets(registry, env, name);
-  const problems = [...(resolved.ok ? [] : resolved.problems), ...(settings.ok ? [] : settings.problems)];
-  if (!resolved.ok || !settings.ok) return io.inputError(problems);
+  let entries: TargetOrProblem[];
+  if (name === undefined) {
+    if (!settings.ok) return io.inputError(settings.problems);
+    entries = everyBackupTarget(registry, env);
+  } else {
+    const resolved = backupTargets(registry, env, name);
+    if (!resolved.ok || !settings.ok) return io.inputError([...(resolved.ok ? [] : resolved.problems), ...(settings.ok ? [] : settings.problems)]);
+    entries = resolved.targets.map((target) => ({ name: target.name, target }));
+  }
   const store = createBackupStore(settings.settings.s3);
   const outcomes: BackupOutcome[] = [];
-  const n = resolved.targets.length;
-  for (const [i, target] of resolved.targets.entries()) {
-    const tag = `[${i + 1}/${n}]`;
-    io.out(`${tag} ${target.name} (${target.role}, ${redactUrl(target.url)}): backing up…`);
-    const outcome = await backupDatabase(target, { store, settings: settings.settings, say: (line) => io.out(`${tag} ${line}`) });
+  for (const [i, entry] of entries.entries()) {
+    const tag = `[${i + 1}/${entries.length}]`;
+    let outcome: BackupOutcome;
+    if ('problem' in entry) {
+      outcome = { name: entry.name, status: 'failed', reason: entry.problem, ms: 0 };
+    } else {
+      const { target } = entry;
+      io.out(`${tag} ${target.name} (${target.role}, ${redactUrl(target.url)}): backing up…`);
+      outcome = await backupDatabase(target, { store, settings: settings.settings, say: (line) => io.out(`${tag} ${line}`) });
+    }
     outcomes.push(outcome);
     io.out(`${tag} ${backupStatusLine(outcome)}`);
-    if (outcome.status === 'backed-up') io.out(`${tag} ${retentionLine(target.name, settings.settings.retention, outcome.retention)}`);
+    if (outcome.status === 'backed-up') io.out(`${tag} ${retentionLine(outcome.name, settings.settings.retention, outcome.retention)}`);
   }
   io.out(backupSummaryLine(outcomes));
   return backupExitCode(outcomes);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceRegistry } from '#shared/instance-registry';
-import { backupTargets, namedDatabase } from './backup-targets.ts';
+import { backupTargets, everyBackupTarget, namedDatabase } from './backup-targets.ts';
 
 const registry: InstanceRegistry = [
   { id: 'instance1', origin: 'https://i1.example', maintenance: false },
@@ -34,5 +34,16 @@ describe('backupTargets', () => {
   it('names an unknown database or a missing URL', () => {
     expect(backupTargets(registry, env, 'nope')).toMatchObject({ ok: false, problems: [expect.stringContaining('"nope": not an instance')] });
     expect(backupTargets(registry, {}, 'portal')).toEqual({ ok: false, problems: ['DATABASE_URL_PORTAL: not set (the database URL of portal)'] });
+  });
+});
+
+describe('everyBackupTarget', () => {
+  it('resolves each database on its own, so one missing URL leaves the others', () => {
+    const { DATABASE_URL_TEAM_WIKI: _, ...rest } = env;
+    expect(everyBackupTarget(registry, rest)).toEqual([
+      { name: 'instance1', target: { name: 'instance1', role: 'instance', url: env.DATABASE_URL_INSTANCE1, variable: 'DATABASE_URL_INSTANCE1' } },
+      { name: 'team-wiki', problem: 'DATABASE_URL_TEAM_WIKI: not set (the database URL of team-wiki)' },
+      { name: 'portal', target: { name: 'portal', role: 'portal', url: env.DATABASE_URL_PORTAL, variable: 'DATABASE_URL_PORTAL' } },
+    ]);
   });
 });

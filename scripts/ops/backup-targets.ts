@@ -19,4 +19,18 @@ export function backupTargets(registry: InstanceRegistry, env: Readonly<Record<s
   return migrationTargets(registry, env, name);
 }
 
+/** A database of `backup --all`, or why it cannot be backed up. */
+export type TargetOrProblem = { name: string; target: MigrationTarget } | { name: string; problem: string };
+
+/**
+ * Every instance then the portal, each resolved on its own: a missing or bad URL fails that database alone,
+ * so an instance added to the registry before the backup job got its URL does not stop the others' backups.
+ */
+export function everyBackupTarget(registry: InstanceRegistry, env: Readonly<Record<string, string | undefined>>): TargetOrProblem[] {
+  return [...registry.map((i) => i.id), 'portal'].map((name) => {
+    const resolved = migrationTargets(registry, env, name);
+    return resolved.ok ? { name, target: resolved.targets[0]! } : { name, problem: resolved.problems.join('; ') };
+  });
+}
+
 export type { MigrationTarget as BackupTarget };

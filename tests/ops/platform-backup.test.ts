@@ -106,20 +106,22 @@ describe('platform backup', () => {
     await db.sql.end();
   });
 
-  it('with --all backs up every instance and the portal, goes on past an unreachable database, and exits 1', async () => {
+  it('with --all backs up every instance and the portal, goes on past an unreachable database or a missing URL, and exits 1', async () => {
     const [one, portal] = await Promise.all([seededDatabase(h), seededDatabase(h, 'portal')]);
     const deadPassword = 'dead-db-password-never-printed';
     const env = {
-      INSTANCES: registryJson(['delta', 'epsilon']),
+      // theta has no DATABASE_URL_THETA yet: that fails theta alone.
+      INSTANCES: registryJson(['delta', 'epsilon', 'theta']),
       DATABASE_URL_DELTA: `postgres://delta:${deadPassword}@127.0.0.1:${await freePort()}/delta`,
       DATABASE_URL_EPSILON: one.url,
       DATABASE_URL_PORTAL: portal.url,
     };
     const result = await platform(h, ['backup', '--all'], env);
-    expect(result.stdout).toMatch(/\[1\/3\] delta: FAILED: .*ECONNREFUSED/);
-    expect(result.stdout).toMatch(/\[2\/3\] epsilon: backed up to tenants\/epsilon\/backups\//);
-    expect(result.stdout).toMatch(/\[3\/3\] portal: backed up to portal\/backups\//);
-    expect(result.stdout).toContain('2 of 3 databases backed up; failed: delta');
+    expect(result.stdout).toMatch(/\[1\/4\] delta: FAILED: .*ECONNREFUSED/);
+    expect(result.stdout).toMatch(/\[2\/4\] epsilon: backed up to tenants\/epsilon\/backups\//);
+    expect(result.stdout).toContain('[3/4] theta: FAILED: DATABASE_URL_THETA: not set (the database URL of theta)');
+    expect(result.stdout).toMatch(/\[4\/4\] portal: backed up to portal\/backups\//);
+    expect(result.stdout).toContain('2 of 4 databases backed up; failed: delta, theta');
     expect(result.stdout + result.stderr).not.toContain(deadPassword);
     expect(result.code).toBe(1);
     expect(await bucket(h).keys('tenants/delta/')).toEqual([]);
