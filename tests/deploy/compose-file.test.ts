@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '../..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { environment?: Record<string, string>; healthcheck?: unknown; restart?: string; depends_on?: Record<string, unknown> | string[]; ports?: unknown; image?: string; volumes?: string[] }>;
+  services: Record<string, { environment?: Record<string, string>; healthcheck?: unknown; restart?: string; depends_on?: Record<string, unknown> | string[]; ports?: unknown; image?: string; volumes?: string[]; build?: { dockerfile?: string } }>;
 };
 const services = compose.services;
 const instances = Object.keys(services).filter((name) => /^instance\d+$/.test(name));
@@ -52,6 +52,13 @@ describe('docker-compose.yml', () => {
 
   it('publishes no origin or database port: the edge reaches origins through the tunnel', () => {
     for (const [name, service] of Object.entries(services)) expect(service.ports, `${name} publishes no port`).toBeUndefined();
+  });
+
+  it('backs up with a pg_dump of the databases\' major version: pg_dump refuses a newer server', () => {
+    const majors = new Set(Object.entries(services).flatMap(([name, s]) => (/^postgres:(\d+)/.exec(s.image ?? '') && name !== 'keycloak-db' ? [/^postgres:(\d+)/.exec(s.image!)![1]] : [])));
+    expect(majors.size, 'one Postgres major for the instances and the portal').toBe(1);
+    const dockerfile = readFileSync(join(ROOT, services.backup!.build!.dockerfile!), 'utf8');
+    expect(/^ARG PG_MAJOR=(\d+)$/m.exec(dockerfile)?.[1]).toBe([...majors][0]);
   });
 
   it('imports the realm file that the local identity provider reads', () => {
