@@ -2,7 +2,7 @@
 // whether versions fit is decided elsewhere (pg-version.ts); the password travels as PGPASSWORD only.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
@@ -34,6 +34,8 @@ export async function serverVersion(url: string): Promise<ToolVersion> {
 /** `pg_dump --format=custom` of the database into `file` (created 0600, must not exist), hashed on the way. */
 export async function runPgDump(binary: string, url: string, file: string, onProgress?: (bytes: number) => void): Promise<{ size: number; sha256: string }> {
   const { dbname, env } = libpqConnection(url);
+  // Created (0600, never an existing file) before pg_dump starts: no byte of the dump is ever more readable.
+  const out = await open(file, 'wx', 0o600);
   const child = spawn(binary, ['--format=custom', '--no-password', `--dbname=${dbname}`], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = collect(child.stderr);
   const exited = exitOf(child, binary, 'PG_DUMP');
@@ -47,7 +49,7 @@ export async function runPgDump(binary: string, url: string, file: string, onPro
       done(null, chunk);
     },
   });
-  const written = pipeline(child.stdout, hashing, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+  const written = pipeline(child.stdout, hashing, out.createWriteStream());
   const [code] = await Promise.all([exited, written]).catch((err: unknown) => {
     child.kill();
     throw err;
