@@ -1,14 +1,14 @@
-// `npm run platform -- <command>`: the ops CLI. Commands: migrate, check. Exit 0 = fine, 1 = something
-// failed or is inconsistent, 2 = the CLI was called wrongly or its inputs are missing.
+// `npm run platform -- <command>`: the ops CLI. Commands: migrate, check, backup, backups, restore. Exit 0 =
+// fine, 1 = something failed or is inconsistent, 2 = the CLI was called wrongly or its inputs are missing.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { runBackupCommand } from './ops/backup-commands.ts';
 import { checkPlatformConfig, formatProblems } from './ops/config-check.ts';
 import { migrateDatabases } from './ops/migrate-databases.ts';
 import { migrationExitCode, statusLine, summaryLine } from './ops/migration-report.ts';
 import { migrationTargets, parseRegistry } from './ops/migration-targets.ts';
-import { readPlatformConfig } from './ops/read-platform-config.ts';
 import { redactUrl } from './ops/redact-url.ts';
 
 const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,27 +16,46 @@ const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `Usage: npm run platform -- <command> [options]
 
 Commands:
-  migrate   apply the repo's migrations to every instance database and the portal database
-  check     check that the registry, docker-compose.yml, the realm's plan groups and the plan matrix agree
+  migrate                 apply the repo's migrations to every instance database and the portal database
+  check                   check that the registry, docker-compose.yml, the realm's plan groups and the plan matrix agree
+  backup <name>|--all     pg_dump one database (an instance id or "portal") or every one to the bucket, then
+                          apply retention to its backups
+  backups <name>          list a database's backups (time, size, key), newest first
+  restore <name> --from <stamp|latest> [--yes]
+                          download a backup, verify its sha256, pg_restore it over the database (destructive:
+                          without --yes it only says what it would do)
 
 Inputs (environment, as on the origin host's .env):
   INSTANCES              the instance registry JSON, same value as the edge's INSTANCES var
                          (or --instances-file <path> to a file holding that JSON)
-  DATABASE_URL_<ID>      migrate: one postgres:// URL per registry instance, the id upper-cased with
-                         "-" as "_" (instance1 → DATABASE_URL_INSTANCE1)
-  DATABASE_URL_PORTAL    migrate: the portal's database
+  DATABASE_URL_<ID>      migrate, backup, restore: one postgres:// URL per registry instance, the id
+                         upper-cased with "-" as "_" (instance1 → DATABASE_URL_INSTANCE1)
+  DATABASE_URL_PORTAL    migrate, backup, restore: the portal's database
   PLAN_MATRIX            check: optional plan matrix JSON, as the edge takes it (default: shared/plan-matrix.ts)
+  S3_ENDPOINT, S3_BUCKET, S3_REGION (default auto), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY
+                         backup, backups, restore: the bucket (R2's S3 API), as the origins read it; backups
+                         go to tenants/<id>/backups/<UTC stamp>.dump, the portal's to portal/backups/
+  BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY
+                         backup: retention counts, default 7 and 4 (--keep-daily / --keep-weekly win)
+  PG_DUMP, PG_RESTORE    backup, restore: the binaries to run (default: pg_dump / pg_restore on PATH);
+                         pg_dump must be of the server's major version or newer
 
 Options:
   --only <name>          migrate: just this instance (or "portal")
   --instances-file <p>   read the registry JSON from a file instead of INSTANCES
   --compose <path>       check: compose file (default docker-compose.yml)
   --realm <path>         check: realm file (default deploy/keycloak/realm-wikiplatform.json)
+  --all                  backup: every registry instance, then the portal; goes on past a failure
+  --keep-daily <n>       backup: keep every backup of the n newest days that have one (default 7)
+  --keep-weekly <n>      backup: and the newest of each of the n newest weeks, Monday to Sunday UTC (default 4)
+  --from <stamp|latest>  restore: which backup: latest, a stamp as listed (2026-11-21T03-00-00Z) or its key
+  --yes                  restore: really replace the database
   --help
 
-Exit codes: 0 all migrated / consistent; 1 a database failed / the configuration is inconsistent;
-            2 wrong usage or missing inputs (nothing was done).
-Passwords in database URLs are never printed.
+Exit codes: 0 all migrated / consistent / backed up / restored; 1 a database, a backup or its retention, or a
+            restore failed / the configuration is inconsistent; 2 wrong usage or missing inputs, or a restore
+            without --yes (nothing was done).
+Passwords in database URLs and the bucket's secret are never printed.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -48,6 +67,11 @@ async function main(argv: string[]): Promise<number> {
       'instances-file': { type: 'string' },
       compose: { type: 'string' },
       realm: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      'keep-daily': { type: 'string' },
+      'keep-weekly': { type: 'string' },
+      from: { type: 'string' },
+      yes: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -56,13 +80,27 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (rest.length) return usageError(`unexpected arguments: ${rest.join(' ')}`);
   const file = values['instances-file'];
   const instancesJson = file ? await readFile(file, 'utf8').catch(() => undefined) : process.env.INSTANCES;
   const instancesSource = file ? `--instances-file ${file}` : 'INSTANCES';
 
   switch (command) {
+    case 'backup':
+    case 'backups':
+    case 'restore':
+      return runBackupCommand(
+        {
+          command,
+          args: rest,
+          options: { all: values.all, keepDaily: values['keep-daily'], keepWeekly: values['keep-weekly'], from: values.from, yes: values.yes },
+          instancesJson,
+          instancesSource,
+          env: process.env,
+        },
+        { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`), usageError, inputError },
+      );
     case 'migrate': {
+      if (rest.length) return usageError(`unexpected arguments: ${rest.join(' ')}`);
       const registry = parseRegistry(instancesJson, instancesSource);
       if (!registry.ok) return inputError(registry.problems);
       const resolved = migrationTargets(registry.registry, process.env, values.only);
@@ -75,9 +113,12 @@ async function main(argv: string[]): Promise<number> {
       return migrationExitCode(outcomes);
     }
     case 'check': {
+      if (rest.length) return usageError(`unexpected arguments: ${rest.join(' ')}`);
       if (instancesJson === undefined || instancesJson.trim() === '') {
         return inputError([`${instancesSource}: not set or unreadable (the instance registry JSON, same value as the edge's INSTANCES)`]);
       }
+      // Loaded here only: it needs the yaml package, a dev dependency the backup image does not install.
+      const { readPlatformConfig } = await import('./ops/read-platform-config.ts');
       const read = await readPlatformConfig({
         instancesJson,
         instancesSource,

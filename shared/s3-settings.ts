@@ -21,7 +21,8 @@ const S3EnvSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1, 'is required'),
 });
 
-export type S3SettingsResult = { ok: true; settings: S3Settings } | { ok: false; message: string };
+/** On failure: `message` for a log or an error page, `problems` one line per variable ("S3_BUCKET: must be …"). */
+export type S3SettingsResult = { ok: true; settings: S3Settings } | { ok: false; message: string; problems: string[] };
 
 /** Reads S3_* from an env-like record. Messages name variables, never values (one of them is a secret). */
 export function loadS3Settings(env: Readonly<Record<string, unknown>>): S3SettingsResult {
@@ -32,7 +33,9 @@ export function loadS3Settings(env: Readonly<Record<string, unknown>>): S3Settin
     S3_ACCESS_KEY_ID: env.S3_ACCESS_KEY_ID,
     S3_SECRET_ACCESS_KEY: env.S3_SECRET_ACCESS_KEY,
   });
-  if (!parsed.success) return { ok: false, message: formatIssues('media storage configuration', parsed.error.issues) };
+  if (!parsed.success) {
+    return { ok: false, message: formatIssues('media storage configuration', parsed.error.issues), problems: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+  }
   const v = parsed.data;
   return {
     ok: true,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { InstanceRegistry } from '#shared/instance-registry';
 import { DEFAULT_PLAN_MATRIX } from '#shared/plan-matrix';
-import { checkCompose, checkPlanMatrix, checkPlatformConfig, checkRealm } from './config-check.ts';
+import { checkBackupService, checkCompose, checkPlanMatrix, checkPlatformConfig, checkRealm } from './config-check.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const compose = () => parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, any> };
@@ -53,6 +53,25 @@ describe('checkCompose', () => {
 
   it('reports a compose file without services', () => {
     expect(checkCompose(ids, {})).toHaveLength(1);
+  });
+});
+
+describe('checkBackupService', () => {
+  it('reports an instance the backup service cannot reach, or reaches on another host', () => {
+    const c = compose();
+    delete c.services.backup.environment.DATABASE_URL_INSTANCE2;
+    c.services.backup.environment.DATABASE_URL_PORTAL = 'postgres://portal:${P}@db-instance1:5432/portal';
+    expect(checkBackupService([...ids, 'instance4'], c.services).map((p) => p.problem)).toEqual([
+      'service "backup" has no DATABASE_URL_INSTANCE2: instance2 is not backed up',
+      'service "backup" has no DATABASE_URL_INSTANCE4: instance4 is not backed up',
+      'service "backup" has DATABASE_URL_PORTAL on host "db-instance1", not portal-db',
+    ]);
+  });
+
+  it('reports a compose file without the backup service', () => {
+    const c = compose();
+    delete c.services.backup;
+    expect(checkCompose(ids, c).map((p) => p.problem)).toEqual(['there is no "backup" service: the databases are not backed up']);
   });
 });
 

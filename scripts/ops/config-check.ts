@@ -2,6 +2,7 @@
 // describe the same instances. Pure: the caller reads the files and hands in what they parsed to.
 import type { InstanceRegistry } from '#shared/instance-registry';
 import { PLANS, type PlanMatrix } from '#shared/plan-matrix';
+import { databaseUrlVariable } from './migration-targets.ts';
 
 export type ProblemArea = 'registry' | 'compose' | 'realm' | 'plan-matrix';
 
@@ -57,6 +58,29 @@ export function checkCompose(ids: readonly string[], compose: unknown): ConfigPr
     }
     if (dbOf && !ids.includes(dbOf)) {
       problems.push({ area: 'compose', problem: `database service "${name}" belongs to no registry instance`, fix: `remove "${name}" or add "${dbOf}" to INSTANCES` });
+    }
+  }
+  return [...problems, ...checkBackupService(ids, services)];
+}
+
+/**
+ * The "backup" service must reach every registry instance's database and the portal's: `backup --all` takes
+ * the instances from INSTANCES, and one without its DATABASE_URL_<ID> would go without backups.
+ */
+export function checkBackupService(ids: readonly string[], services: Record<string, unknown>): ConfigProblem[] {
+  const backup = services.backup as Service | undefined;
+  if (!backup) return [{ area: 'compose', problem: 'there is no "backup" service: the databases are not backed up', fix: 'add the "backup" service (deploy/backup.Dockerfile, one DATABASE_URL_<ID> per instance)' }];
+  const env = backup.environment ?? {};
+  const portalHost = databaseHost((services.portal as Service | undefined)?.environment?.DATABASE_URL);
+  const wanted = [...ids.map((id) => ({ name: id, host: `db-${id}` })), { name: 'portal', host: portalHost ?? 'portal-db' }];
+  const problems: ConfigProblem[] = [];
+  for (const { name, host } of wanted) {
+    const variable = databaseUrlVariable(name);
+    const actual = databaseHost(env[variable]);
+    if (env[variable] === undefined) {
+      problems.push({ area: 'compose', problem: `service "backup" has no ${variable}: ${name} is not backed up`, fix: `add ${variable}: postgres://<user>:\${<PASSWORD>}@${host}:5432/<db> to backup.environment` });
+    } else if (actual !== host) {
+      problems.push({ area: 'compose', problem: `service "backup" has ${variable} on host ${JSON.stringify(actual)}, not ${host}`, fix: `point backup's ${variable} at ${host}` });
     }
   }
   return problems;

@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { runMigrations } from '../../origin/common/database.ts';
 import { MEDIA_MIGRATIONS_TABLE, runMediaMigrations } from '../../origin/instance/media/migrate.ts';
 import { MIGRATIONS } from '../../origin/migrations.ts';
+import { describeError } from './describe-error.ts';
 import type { MigrationOutcome } from './migration-report.ts';
 import type { MigrationTarget } from './migration-targets.ts';
 import { redactSecrets } from './redact-url.ts';
@@ -57,16 +58,4 @@ async function countApplied(target: MigrationTarget): Promise<number> {
   } finally {
     await sql.end({ timeout: 5 });
   }
-}
-
-function describeError(err: unknown): string {
-  if (err instanceof AggregateError && err.errors.length) return describeError(err.errors[0]);
-  // drizzle wraps a failed statement ("Failed query: <the whole migration>"); the database's own reason is the cause.
-  if (err instanceof Error && err.cause instanceof Error) return describeError(err.cause);
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    const text = (err.message || (typeof code === 'string' ? code : err.name)).replace(/\s+/g, ' ').trim();
-    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
-  }
-  return String(err);
 }

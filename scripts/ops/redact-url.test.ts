@@ -25,3 +25,10 @@ describe('redactSecrets', () => {
     expect(out).toContain('postgres://***@h:1/d');
   });
 });
+
+describe('redactSecrets with other secrets', () => {
+  it('blanks out every other secret value given, wherever it appears', () => {
+    const out = redactSecrets('signed with bucket-secret-123 for postgres://u:pw@h/d (bucket-secret-123)', 'postgres://u:pw@h/d', ['bucket-secret-123']);
+    expect(out).toBe('signed with *** for postgres://***@h/d (***)');
+  });
+});

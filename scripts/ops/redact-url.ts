@@ -18,9 +18,13 @@ export function redactUrl(url: string): string {
   return hadUserInfo ? text.replace('//', '//***@') : text;
 }
 
-/** A message with the URL's password (raw and percent-decoded) and the URL itself blanked out. */
-export function redactSecrets(message: string, url: string): string {
+/**
+ * A message with the URL's password (raw and percent-decoded) and the URL itself blanked out, and any
+ * other secret value given (the bucket's secret key) wherever it appears.
+ */
+export function redactSecrets(message: string, url: string, otherSecrets: readonly string[] = []): string {
   let out = message.split(url).join(redactUrl(url));
+  for (const secret of otherSecrets) if (secret) out = out.split(secret).join('***');
   try {
     const { password } = new URL(url);
     for (const secret of new Set([password, safeDecode(password)])) {

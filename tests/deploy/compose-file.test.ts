@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '../..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { environment?: Record<string, string>; healthcheck?: unknown; restart?: string; depends_on?: Record<string, unknown> | string[]; ports?: unknown; image?: string; volumes?: string[] }>;
+  services: Record<string, { environment?: Record<string, string>; healthcheck?: unknown; restart?: string; depends_on?: Record<string, unknown> | string[]; ports?: unknown; image?: string; volumes?: string[]; build?: { dockerfile?: string } }>;
 };
 const services = compose.services;
 const instances = Object.keys(services).filter((name) => /^instance\d+$/.test(name));
@@ -58,8 +58,44 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('backs up with a pg_dump of the databases\' major version: pg_dump refuses a newer server', () => {
+    const majors = new Set(Object.entries(services).flatMap(([name, s]) => (/^postgres:(\d+)/.exec(s.image ?? '') && name !== 'keycloak-db' ? [/^postgres:(\d+)/.exec(s.image!)![1]] : [])));
+    expect(majors.size, 'one Postgres major for the instances and the portal').toBe(1);
+    const dockerfile = readFileSync(join(ROOT, services.backup!.build!.dockerfile!), 'utf8');
+    expect(/^ARG PG_MAJOR=(\d+)$/m.exec(dockerfile)?.[1]).toBe([...majors][0]);
+  });
+
   it('imports the realm file that the local identity provider reads', () => {
     const mount = services.keycloak!.volumes!.find((v) => v.includes('realm-wikiplatform.json'));
     expect(mount).toMatch(/^\.\/deploy\/keycloak\/realm-wikiplatform\.json:/);
+  });
+});
+
+describe('docker-compose.yml against the origins\' own configuration checks', () => {
+  // What ops put in .env (deploy/env.example), with plausible values: each origin must start with them.
+  const SAMPLE: Record<string, string> = {
+    WIKIPLATFORM_DOMAIN: 'wikiplatform.app',
+    EDGE_ASSERTION_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] }),
+    INSTANCES: JSON.stringify([{ id: 'instance1', origin: 'http://instance1:3000' }]),
+    S3_ENDPOINT: 'https://account.r2.cloudflarestorage.com',
+    S3_BUCKET: 'wikiplatform-media',
+    S3_ACCESS_KEY_ID: 'access-key-id',
+    S3_SECRET_ACCESS_KEY: 'secret-access-key',
+    PORTAL_CLIENT_SECRET: 'portal-client-secret-0123456789',
+    MAILGUN_API_KEY: 'mailgun-api-key-0123',
+    MAILGUN_DOMAIN: 'mg.wikiplatform.app',
+    MAIL_FROM: 'wikiplatform <welcome@mg.wikiplatform.app>',
+  };
+  const resolve = (value: string) =>
+    value.replace(/\$\{([A-Z0-9_]+)(?::?[-?]([^}]*))?\}/g, (_m, name: string, fallback?: string) => SAMPLE[name] ?? (fallback !== undefined && !/^set /.test(fallback) ? fallback : 'x'));
+
+  it('gives every origin service what its configuration requires, so `docker compose up` starts them', async () => {
+    const { loadConfig } = await import('../../origin/common/config.ts');
+    const { loadMediaConfig } = await import('../../origin/instance/media/media-config.ts');
+    for (const name of [...instances, 'portal']) {
+      const env = Object.fromEntries(Object.entries(services[name]!.environment!).map(([k, v]) => [k, resolve(String(v))]));
+      expect(() => loadConfig(env), name).not.toThrow();
+      if (name !== 'portal') expect(() => loadMediaConfig(env), name).not.toThrow();
+    }
   });
 });
