@@ -30,6 +30,9 @@ export function originFailure(reason: ProxyFailure, title: string) {
     : ({ code: 'bad_gateway', message: `${title} cannot be reached right now.` } as const);
 }
 
+/** Anonymous POSTs per client address per minute on public portal pages (sign-up). */
+export const PUBLIC_POSTS_PER_MINUTE = 10;
+
 export function gateway(deps: AppDeps) {
   const { config } = deps;
   // /_media/* is answered at the edge (presigned uploads, authorised downloads): upload bytes never reach an origin.
@@ -41,6 +44,9 @@ export function gateway(deps: AppDeps) {
     signLimiter: memoryLimiter(30, 60_000),
     log: (level, fields) => log(level, fields),
   });
+  // Anonymous form posts on public portal pages (sign-up's Checkout) each cost a call to Stripe: a script
+  // must not be able to burn the account's Stripe rate limit or use the page for card testing.
+  const publicPostLimiter = memoryLimiter(PUBLIC_POSTS_PER_MINUTE, 60_000);
 
   /** Proxies to `upstream`, turning origin failures into this host's branded 502/504. */
   async function forward(c: EdgeContext, upstream: string, title: string, identity: Identity | null, audience: string | null, purpose?: AssertionPurpose) {
@@ -120,6 +126,14 @@ export function gateway(deps: AppDeps) {
           // Public pages still learn who is signed in, when someone is; anyone else comes with a `public`
           // assertion, so the portal knows the request came through the edge.
           if (auth.ok) return withRenewedCookie(c, auth, await forward(c, config.portalOrigin, 'The portal', auth.identity, 'portal'));
+          // Stripe's webhooks come from Stripe's few addresses and are verified by the portal: not limited here.
+          if (c.req.method === 'POST' && !c.var.url.pathname.startsWith('/webhooks/')) {
+            if (!(await publicPostLimiter.allow(`public-post:${c.req.header('cf-connecting-ip') ?? 'unknown'}`))) {
+              c.var.logFields.reason = 'rate_limited';
+              c.header('retry-after', '60');
+              return errorResponse(c, 'rate_limited', 'Too many requests. Try again in a minute.');
+            }
+          }
           return forward(c, config.portalOrigin, 'The portal', ANONYMOUS_IDENTITY, 'portal', 'public');
         }
         if (!auth.ok) return signInRequired(c, auth);

@@ -78,6 +78,20 @@ describe('what an origin receives', () => {
     expect(assertion).toMatchObject({ ok: true, payload: { sub: 'anonymous', email: '', plan: null, groups: [], roles: [], purpose: 'public' } });
   });
 
+  it('limits anonymous form posts on public portal pages per client address, but never Stripe\'s webhooks', async () => {
+    const post = (path: string, ip: string) =>
+      edgeFetch(hostUrl('app', path), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': ip, accept: 'application/json' }, body: 'plan=PRO' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await post('/signup/checkout', '198.51.100.77')).status);
+    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+    const limited = await post('/signup/checkout', '198.51.100.77');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('60');
+    expect(((await limited.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect((await post('/signup/checkout', '198.51.100.78')).status).toBe(200);
+    for (let i = 0; i < 12; i++) expect((await post('/webhooks/stripe', '198.51.100.77')).status).toBe(200);
+  });
+
   it('gives a signed-in visitor of a public portal page their own assertion, without the `public` purpose', async () => {
     const browser = new Browser();
     await signIn(browser, { username: 'pricing-visitor', groups: ['/PRO'] }, hostUrl('app', '/dashboard'));
