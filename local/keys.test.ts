@@ -36,4 +36,13 @@ describe('loadOrCreateSecrets', () => {
     expect(upgraded.stripeWebhookSecret).toMatch(/^whsec_/);
     expect(JSON.parse(await readFile(join(dir, 'keys', 'local-secrets.json'), 'utf8'))).toEqual(upgraded);
   });
+
+  it('refuses a secrets file it cannot parse instead of replacing the keys, and names the file', async () => {
+    const dir = await stateDir();
+    await loadOrCreateSecrets(dir);
+    const file = join(dir, 'keys', 'local-secrets.json');
+    await writeFile(file, '{ not json');
+    await expect(loadOrCreateSecrets(dir)).rejects.toThrow(/local-secrets\.json cannot be read .*delete it to generate new local secrets/);
+    expect(await readFile(file, 'utf8')).toBe('{ not json');
+  });
 });

@@ -26,8 +26,12 @@ export async function loadOrCreateSecrets(stateDir: string): Promise<LocalSecret
   let stored: Partial<LocalSecrets> | null = null;
   try {
     stored = JSON.parse(await readFile(file, 'utf8')) as Partial<LocalSecrets>;
-  } catch {
-    stored = null;
+  } catch (err) {
+    // Only a missing file means "first run". Anything else would silently replace the keys (and sign
+    // everyone out), so say what is wrong instead.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`${file} cannot be read (${(err as Error).message}): fix it, or delete it to generate new local secrets`);
+    }
   }
   // A state directory from an older version lacks the newer secrets: add them, keep the rest (sessions
   // and the assertion key stay valid).
