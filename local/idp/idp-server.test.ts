@@ -4,21 +4,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, type IdpHandle, type StartIdpOptions } from './idp-server.ts';
-import { basicAuth, CookieJar, followAuthorization, getTokensWithPassword, passwordLogin, send, type ResolveHost } from './login-client.ts';
-
-const REALM_FILE = fileURLToPath(new URL('../../deploy/keycloak/realm-wikiplatform.json', import.meta.url));
-const APP_URL = 'http://app.wikiplatform.localhost:8787';
-const PUBLIC_ISSUER = 'http://sso.wikiplatform.localhost:8787/realms/wikiplatform';
-const EDGE = { clientId: 'wikiplatform-edge', clientSecret: 'edge-secret-for-tests', redirectUri: `${APP_URL}/_auth/callback` };
-const VARS = {
-  WIKIPLATFORM_APP_URL: APP_URL,
-  WIKIPLATFORM_EDGE_CLIENT_SECRET: EDGE.clientSecret,
-  WIKIPLATFORM_PORTAL_CLIENT_SECRET: 'portal-secret-for-tests',
-};
+import { APP_URL, EDGE, PUBLIC_ISSUER, REALM_FILE, throughEdge, VARS } from './idp-test-kit.ts';
+import { basicAuth, CookieJar, followAuthorization, getTokensWithPassword, passwordLogin, send } from './login-client.ts';
 
 const tempDirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -31,17 +21,6 @@ function options(dataDir: string, extra: Partial<StartIdpOptions> = {}): StartId
   return { port: 0, issuer: PUBLIC_ISSUER, realmFile: REALM_FILE, vars: VARS, dataDir, ...extra };
 }
 
-/** Plays the edge: requests for the public sso host land on the IdP's real port, Host unchanged. */
-function throughEdge(idp: IdpHandle): ResolveHost {
-  return (url) => {
-    const target = new URL(url);
-    if (target.origin === new URL(PUBLIC_ISSUER).origin) {
-      target.hostname = '127.0.0.1';
-      target.port = String(idp.port);
-    }
-    return { url: target.href, hostHeader: url.host };
-  };
-}
 
 function authorizeUrl(params: Record<string, string | undefined> = {}): { url: string; verifier: string } {
   const verifier = randomBytes(32).toString('base64url');

@@ -2,13 +2,13 @@
 // upload and download, delete. Every request is signed in headers with aws4fetch; no URL is presigned, so
 // nothing printed can carry a signature. Errors name the operation, the key and S3's error code, never a
 // credential.
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AwsClient } from 'aws4fetch';
 import { objectUrl } from '#shared/media-key';
 import type { S3Settings } from '#shared/s3-settings';
+import { hashingStream } from './hashing-stream.ts';
 import { parseListObjectsV2, s3ErrorCode, type ListedObject } from './s3-xml.ts';
 
 /** A single PUT's limit on S3 and R2 (5 GiB); larger dumps would need a multipart upload. */
@@ -106,18 +106,9 @@ export function createBackupStore(settings: S3Settings): BackupStore {
     async download(key, file, onProgress) {
       const res = await client.fetch(url(key));
       if (!res.ok || !res.body) await fail('GET', key, res);
-      const hash = createHash('sha256');
-      let size = 0;
-      const hashing = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          onProgress?.(size);
-          done(null, chunk);
-        },
-      });
-      await pipeline(Readable.fromWeb(res.body as never), hashing, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
-      return { size, sha256: hash.digest('hex'), metadata: metadataOf(res.headers) };
+      const hashing = hashingStream(onProgress);
+      await pipeline(Readable.fromWeb(res.body as never), hashing.stream, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+      return { ...hashing.result(), metadata: metadataOf(res.headers) };
     },
 
     async delete(key) {

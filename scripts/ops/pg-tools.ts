@@ -1,11 +1,10 @@
 // pg_dump and pg_restore as child processes, and the server's version. Thin I/O: what the flags mean and
 // whether versions fit is decided elsewhere (pg-version.ts); the password travels as PGPASSWORD only.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
+import { hashingStream } from './hashing-stream.ts';
 import { libpqConnection } from './pg-connection.ts';
 import { parseServerVersion, parseToolVersion, type ToolVersion } from './pg-version.ts';
 import { RESTORE_FLAGS } from './restore-plan.ts';
@@ -39,23 +38,14 @@ export async function runPgDump(binary: string, url: string, file: string, onPro
   const child = spawn(binary, ['--format=custom', '--no-password', `--dbname=${dbname}`], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr = collect(child.stderr);
   const exited = exitOf(child, binary, 'PG_DUMP');
-  const hash = createHash('sha256');
-  let size = 0;
-  const hashing = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      size += chunk.length;
-      onProgress?.(size);
-      done(null, chunk);
-    },
-  });
-  const written = pipeline(child.stdout, hashing, out.createWriteStream());
+  const hashing = hashingStream(onProgress);
+  const written = pipeline(child.stdout, hashing.stream, out.createWriteStream());
   const [code] = await Promise.all([exited, written]).catch((err: unknown) => {
     child.kill();
     throw err;
   });
   if (code !== 0) throw new Error(`pg_dump failed (exit ${code}): ${lastLine(stderr())}`);
-  return { size, sha256: hash.digest('hex') };
+  return hashing.result();
 }
 
 /** pg_restore of `file` into the database with RESTORE_FLAGS; one transaction, so a failure changes nothing. */
