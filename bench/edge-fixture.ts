@@ -150,6 +150,7 @@ export async function edgeSetup(originUrl: string): Promise<EdgeSetup> {
       sub: 'f3c1a6d2-bench-user',
       username: 'pro',
       email: 'pro@example.test',
+      emailVerified: true,
       name: 'Pro User',
       plan: 'PRO',
       groups: ['/PRO'],

@@ -163,7 +163,7 @@ async function main() {
 
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256' }] };
-    const identity = { sub: 'bench-user', username: 'bench', email: 'bench@example.test', name: 'Bench User', plan: 'ENTERPRISE' as const, groups: ['/ENTERPRISE'], roles: [] };
+    const identity = { sub: 'bench-user', username: 'bench', email: 'bench@example.test', emailVerified: true, name: 'Bench User', plan: 'ENTERPRISE' as const, groups: ['/ENTERPRISE'], roles: [] };
     // Assertions live 30 s; mint a fresh one every 10 s, like an edge would per request (verification cost is the same).
     let token = await signAssertion({ kid: 'bench', key: privateKey }, identity, 'bench', 'bench');
     const refresh = setInterval(async () => {

@@ -7,6 +7,7 @@ const identity: Identity = {
   sub: 'user-1',
   username: 'pro',
   email: 'pro@example.test',
+  emailVerified: true,
   name: 'Pat Pro',
   plan: 'PRO',
   groups: ['/PRO'],

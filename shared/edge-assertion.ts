@@ -29,6 +29,7 @@ export const ANONYMOUS_IDENTITY: Identity = Object.freeze({
   sub: 'anonymous',
   username: '',
   email: '',
+  emailVerified: false,
   name: '',
   plan: null,
   groups: Object.freeze([]) as unknown as string[],

@@ -8,6 +8,8 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   forbidden: 403,
   plan_required: 403,
+  /** An action that follows the user's email address (billing) while the identity provider has not verified it. */
+  email_unverified: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

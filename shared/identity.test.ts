@@ -7,6 +7,7 @@ describe('identity from Keycloak claims', () => {
       sub: 'f81d4fae',
       preferred_username: 'pro',
       email: 'pro@example.test',
+      email_verified: true,
       name: 'Pat Pro',
       groups: ['/PRO'],
       realm_access: { roles: ['default-roles-wikiplatform'] },
@@ -16,11 +17,22 @@ describe('identity from Keycloak claims', () => {
       sub: 'f81d4fae',
       username: 'pro',
       email: 'pro@example.test',
+      emailVerified: true,
       name: 'Pat Pro',
       plan: 'PRO',
       groups: ['/PRO'],
       roles: ['default-roles-wikiplatform'],
     });
+  });
+
+  it('counts the email as verified only when the token says email_verified: true about an address it carries', () => {
+    const verified = (claims: Record<string, unknown>) => identityFromKeycloakClaims({ sub: 's', ...claims })?.emailVerified;
+    expect(verified({ email: 'a@example.test', email_verified: true })).toBe(true);
+    expect(verified({ email: 'a@example.test', email_verified: false })).toBe(false);
+    expect(verified({ email: 'a@example.test' })).toBe(false);
+    expect(verified({ email_verified: true })).toBe(false);
+    // A string is not Keycloak's boolean: the whole token is refused rather than guessed at.
+    expect(identityFromKeycloakClaims({ sub: 's', email: 'a@example.test', email_verified: 'true' })).toBeNull();
   });
 
   it('falls back to given and family names, then to the username, when name is absent', () => {

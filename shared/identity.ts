@@ -7,6 +7,12 @@ export const IdentitySchema = z.object({
   sub: z.string().min(1).max(255),
   username: z.string().max(255),
   email: z.string().max(320),
+  /**
+   * Whether the identity provider has proven the user reads `email` (Keycloak's `email_verified`). Billing
+   * follows the email address, so the portal acts on it only when verified. Sessions and assertions made
+   * before this field existed read as unverified.
+   */
+  emailVerified: z.boolean().default(false),
   name: z.string().max(255),
   plan: z.enum(PLANS).nullable(),
   groups: z.array(z.string().max(255)).max(100),
@@ -22,6 +28,7 @@ export const KeycloakClaimsSchema = z.object({
   sub: z.string().min(1),
   preferred_username: z.string().optional(),
   email: z.string().optional(),
+  email_verified: z.boolean().optional(),
   name: z.string().optional(),
   given_name: z.string().optional(),
   family_name: z.string().optional(),
@@ -41,6 +48,8 @@ export function identityFromKeycloakClaims(claims: unknown): Identity | null {
     sub: c.sub,
     username,
     email: c.email ?? '',
+    // Only a verified claim about this very address counts; an absent one is not a yes.
+    emailVerified: c.email !== undefined && c.email_verified === true,
     name,
     plan,
     groups,

@@ -122,6 +122,27 @@ describe('admin API users', () => {
     expect(await api('/users', { method: 'POST', body: [] })).toMatchObject({ status: 400 });
   });
 
+  it('updates only the fields sent with 204; a new email is unverified unless the same request verifies it', async () => {
+    const { id } = await kc.users.create({ ...newUser('update@example.test'), firstName: 'Up' });
+    await kc.users.update({ id }, { emailVerified: true, lastName: 'Dated' });
+    expect(await kc.users.findOne({ id })).toMatchObject({ email: 'update@example.test', emailVerified: true, firstName: 'Up', lastName: 'Dated', enabled: true, requiredActions: ['UPDATE_PASSWORD'] });
+    await kc.users.update({ id }, { email: 'Moved@Example.test' });
+    expect(await kc.users.findOne({ id })).toMatchObject({ email: 'moved@example.test', emailVerified: false });
+    await kc.users.update({ id }, { email: 'again@example.test', emailVerified: true, requiredActions: [] });
+    expect(await kc.users.findOne({ id })).toMatchObject({ email: 'again@example.test', emailVerified: true, requiredActions: [] });
+  });
+
+  it('refuses an update that takes another user\'s email (409), changes the username or is malformed (400), changing nothing', async () => {
+    const { id } = await kc.users.create(newUser('keeper@example.test'));
+    await kc.users.create(newUser('other-owner@example.test'));
+    expect(await api(`/users/${id}`, { method: 'PUT', body: { email: 'other-owner@example.test' } })).toMatchObject({ status: 409, json: { errorMessage: 'User exists with same email' } });
+    expect(await api(`/users/${id}`, { method: 'PUT', body: { username: 'renamed' } })).toMatchObject({ status: 400, json: { field: 'username', errorMessage: 'error-user-attribute-read-only' } });
+    expect(await api(`/users/${id}`, { method: 'PUT', body: { email: 'nope', emailVerified: true } })).toMatchObject({ status: 400, json: { field: 'email' } });
+    expect(await api(`/users/${id}`, { method: 'PUT', body: '{not json' })).toMatchObject({ status: 400 });
+    expect(await kc.users.findOne({ id })).toMatchObject({ email: 'keeper@example.test', emailVerified: false });
+    expect(await api('/users/00000000-0000-0000-0000-000000000000', { method: 'PUT', body: { enabled: false } })).toMatchObject({ status: 404, json: { error: 'User not found' } });
+  });
+
   it('answers 404 {"error":"User not found"} for an unknown id, which the client turns into null', async () => {
     expect(await api('/users/00000000-0000-0000-0000-000000000000')).toMatchObject({ status: 404, json: { error: 'User not found' } });
     expect(await kc.users.findOne({ id: '00000000-0000-0000-0000-000000000000' })).toBeNull();

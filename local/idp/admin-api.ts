@@ -1,12 +1,12 @@
 // The subset of Keycloak's admin REST API (/admin/realms/<realm>/…) that provisioning uses, answering with
 // Keycloak's status codes and bodies so @keycloak/keycloak-admin-client runs unchanged against it:
-// users (search, create, read), groups (list, read), group membership, and execute-actions-email.
+// users (search, create, read, update), groups (list, read), group membership, and execute-actions-email.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import type { AdminAuthenticator, AdminCaller } from './admin-auth.ts';
 import { hasAdminPermission, type AdminPermission } from './admin-permissions.ts';
 import { DEFAULT_MAX_RESULTS, findGroupById, matchesUserQuery, toGroupRepresentation, toUserRepresentation } from './admin-representations.ts';
-import { ActionsBodySchema, ActionsEmailQuerySchema, GroupQuerySchema, NewUserBodySchema, SUPPORTED_REQUIRED_ACTIONS, UserGroupsQuerySchema, UserQuerySchema } from './admin-schemas.ts';
+import { ActionsBodySchema, ActionsEmailQuerySchema, GroupQuerySchema, NewUserBodySchema, SUPPORTED_REQUIRED_ACTIONS, UserGroupsQuerySchema, UserQuerySchema, UserUpdateBodySchema } from './admin-schemas.ts';
 import type { ActionTokens } from './action-tokens.ts';
 import { DEFAULT_ACTION_TOKEN_LIFESPAN_SECONDS } from './action-tokens.ts';
 import { renderActionsEmail, type DeliverEmail } from './actions-email.ts';
@@ -14,7 +14,7 @@ import type { IdpLogger } from './idp-server.ts';
 import type { Realm } from './realm.ts';
 import { matchesKeycloakRedirect } from './redirect-uri-match.ts';
 import { readLimitedText } from './read-limited-body.ts';
-import type { IdpUser, UserStore } from './user-store.ts';
+import type { IdpUser, UserChanges, UserStore } from './user-store.ts';
 
 export interface AdminApiDeps {
   realm: Realm;
@@ -114,6 +114,37 @@ export function createAdminApi(deps: AdminApiDeps): Hono<Env> {
     if (refusal) return refusal;
     const user = users.get(c.req.param('id'));
     return user ? c.json(toUserRepresentation(user, false)) : c.json(USER_NOT_FOUND, 404);
+  });
+
+  app.put('/users/:id', async (c) => {
+    const refusal = denied(c, 'manage-users');
+    if (refusal) return refusal;
+    const user = users.get(c.req.param('id'));
+    if (!user) return c.json(USER_NOT_FOUND, 404);
+    const text = await readLimitedText(c.req.raw, MAX_BODY_BYTES);
+    if (text === null) return c.json({ errorMessage: 'Request body too large' }, 413);
+    const json = safeJson(text);
+    if (json === INVALID_JSON) return c.json({ errorMessage: 'Request body is not valid JSON' }, 400);
+    const body = parse(UserUpdateBodySchema, json);
+    if (!body.success) return badRequest(c, body.error);
+    const { username, email, firstName, lastName, enabled, emailVerified, requiredActions } = body.data;
+    if (username !== undefined && username.toLowerCase() !== user.username) return c.json({ field: 'username', errorMessage: 'error-user-attribute-read-only', params: ['username'] }, 400);
+    if (requiredActions && !requiredActions.every((action) => SUPPORTED_REQUIRED_ACTIONS.includes(action))) return c.json({ errorMessage: 'Provided invalid required actions' }, 400);
+    const newEmail = email?.toLowerCase();
+    if (newEmail !== undefined && newEmail !== user.email && users.findByEmail(newEmail)) return c.json({ errorMessage: 'User exists with same email' }, 409);
+    const changes: UserChanges = {
+      ...(newEmail !== undefined ? { email: newEmail } : {}),
+      // Another address is an unproven one, unless the administrator says otherwise in the same request.
+      ...(newEmail !== undefined && newEmail !== user.email ? { emailVerified: false } : {}),
+      ...(emailVerified !== undefined ? { emailVerified } : {}),
+      ...(firstName !== undefined ? { firstName: firstName || null } : {}),
+      ...(lastName !== undefined ? { lastName: lastName || null } : {}),
+      ...(enabled !== undefined ? { enabled } : {}),
+      ...(requiredActions !== undefined ? { requiredActions: [...new Set(requiredActions)] } : {}),
+    };
+    await users.update(user.id, () => changes);
+    deps.log({ level: 'info', msg: 'idp user updated', userId: user.id, fields: Object.keys(changes), by: c.var.caller.clientId });
+    return c.body(null, 204);
   });
 
   app.get('/users/:id/groups', (c) => {

@@ -42,14 +42,21 @@ export const ActionsEmailQuerySchema = z.object({
 export const ActionsBodySchema = z.array(z.string());
 
 /**
+ * Keycloak's default user profile validates first and last names with person-name-prohibited-characters:
+ * none of <>&"$%!#?§;*~/\|^=[]{}() and no control characters (PersonNameProhibitedCharactersValidator).
+ */
+const PERSON_NAME = /^[^<>&"\v$%!#?§;*~/\\|^=[\]{}()\p{Cc}]*$/u;
+const personName = z.string().max(255).regex(PERSON_NAME, { error: 'error-person-name-invalid-character' });
+
+/**
  * The part of Keycloak's UserRepresentation a creation may carry. Unknown fields are ignored as Keycloak
  * ignores them; credentials are refused because the local IdP sets passwords only through the emailed link.
  */
 export const NewUserBodySchema = z.looseObject({
   username: z.string().trim().min(1).max(255).optional(),
   email: z.email({ error: 'error-invalid-email' }).max(254).optional(),
-  firstName: z.string().max(255).optional(),
-  lastName: z.string().max(255).optional(),
+  firstName: personName.optional(),
+  lastName: personName.optional(),
   enabled: z.boolean().default(false),
   emailVerified: z.boolean().default(false),
   requiredActions: z.array(z.string()).default([]),
@@ -58,3 +65,18 @@ export const NewUserBodySchema = z.looseObject({
   credentials: z.array(z.unknown()).max(0, 'credentials are not supported by the local IdP: send an execute-actions email with UPDATE_PASSWORD').optional(),
 });
 export type NewUserBody = z.infer<typeof NewUserBodySchema>;
+
+/**
+ * The part of a UserRepresentation an update may carry (Keycloak's PUT /users/{id}). Absent fields are
+ * left as they are, as Keycloak does; the username cannot change (the realm has editUsernameAllowed off).
+ */
+export const UserUpdateBodySchema = z.looseObject({
+  username: z.string().trim().min(1).max(255).optional(),
+  email: z.email({ error: 'error-invalid-email' }).max(254).optional(),
+  firstName: personName.optional(),
+  lastName: personName.optional(),
+  enabled: z.boolean().optional(),
+  emailVerified: z.boolean().optional(),
+  requiredActions: z.array(z.string()).optional(),
+  credentials: NewUserBodySchema.shape.credentials,
+});

@@ -33,7 +33,7 @@ describe('KeycloakUserDirectory on the local IdP', () => {
     const first = await directory.ensureUser({ email: 'Buyer.One@Example.test', name: 'Buyer One' });
     expect(first).toMatchObject({ email: 'buyer.one@example.test', created: true });
     const second = await directory.ensureUser({ email: 'buyer.one@example.test', name: null });
-    expect(second).toEqual({ id: first.id, email: 'buyer.one@example.test', created: false, needsPassword: true });
+    expect(second).toEqual({ id: first.id, email: 'buyer.one@example.test', created: false, needsPassword: true, emailVerified: false });
     expect(await directory.findUserByEmail('BUYER.ONE@EXAMPLE.TEST')).toEqual({ id: first.id, email: 'buyer.one@example.test' });
     expect(await directory.findUserByEmail('buyer.one@example')).toBeNull();
 
@@ -46,6 +46,18 @@ describe('KeycloakUserDirectory on the local IdP', () => {
       emailVerified: false,
       requiredActions: ['UPDATE_PASSWORD'],
     });
+  });
+
+  it('creates the user without names when the realm refuses the name typed at Checkout, rather than not at all', async () => {
+    const created = await directory.ensureUser({ email: 'finance@example.test', name: 'Ada (Finance) Lovelace' });
+    expect(created).toMatchObject({ created: true, needsPassword: true });
+    const kc = await adminClient(test.idp);
+    const user = await kc.users.findOne({ id: created.id });
+    expect(user).toMatchObject({ email: 'finance@example.test', requiredActions: ['UPDATE_PASSWORD'] });
+    expect(user?.firstName ?? null).toBeNull();
+    expect(user?.lastName ?? null).toBeNull();
+    // The refusal itself is Keycloak's user-profile answer, which the stand-in reproduces.
+    await expect(kc.users.create({ username: 'refused@example.test', email: 'refused@example.test', enabled: true, firstName: '(Finance)' })).rejects.toMatchObject({ response: { status: 400 } });
   });
 
   it('ends with one user when two provisioning runs create the same email at once', async () => {

@@ -62,6 +62,11 @@ describe('realm file loading', () => {
     );
   });
 
+  it('needs no value for placeholders in parts only Keycloak reads (SMTP settings, user-profile message keys)', () => {
+    const realm = parseRealm({ realm: 'r', clients: [{ clientId: 'c', secret: 's', redirectUris: ['http://x/cb'] }], smtpServer: { host: '${SMTP}' }, components: { profile: ['${username}'] } }, {});
+    expect(realm.clients[0]?.clientId).toBe('c');
+  });
+
   it('substitutes a value as text, so a quote in a secret cannot break the JSON', () => {
     const realm = parseRealm({ realm: 'r', clients: [{ clientId: 'c', secret: '${S}', redirectUris: ['http://x/cb'] }] }, { S: 'a"b' });
     expect(realm.clients[0]?.secret).toBe('a"b');

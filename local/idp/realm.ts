@@ -137,7 +137,12 @@ const RealmSchema = z.object({
 /** Parses realm JSON (already read) into the normalised Realm; throws RealmFileError on any problem. */
 export function parseRealm(raw: unknown, vars: Record<string, string>, source = 'realm file'): Realm {
   const missing = new Set<string>();
-  const substituted = substitutePlaceholders(raw, vars, missing);
+  // Only the parts the local IdP reads: the rest (SMTP settings, the user profile's ${username}-style
+  // message keys) is Keycloak's, which leaves a placeholder it cannot resolve as it is.
+  const read = raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+    ? Object.fromEntries(Object.entries(raw).filter(([key]) => Object.hasOwn(RealmSchema.shape, key)))
+    : raw;
+  const substituted = substitutePlaceholders(read, vars, missing);
   if (missing.size > 0) {
     throw new RealmFileError(`Invalid ${source}: no value for placeholder(s) ${[...missing].map((n) => '${' + n + '}').join(', ')}`);
   }

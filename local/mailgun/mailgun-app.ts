@@ -77,6 +77,13 @@ export function createMailgunApp(deps: MailgunAppDeps): Hono {
     },
   );
 
+  // The inbox holds set-password links and is not protected by a key: a page on another site that rebinds
+  // its own name to 127.0.0.1 could read it, so inbox reads answer only to a loopback Host.
+  app.use('*', async function loopbackHostOnly(c, next) {
+    if (c.req.method === 'GET' && !isLoopbackHost(c.req.header('host'))) return c.text('The local inbox answers only on 127.0.0.1 or localhost', 403);
+    await next();
+  });
+
   app.get('/', async (c) => {
     const filter = c.req.query('to')?.trim() || null;
     const messages = filterByRecipient(await deps.store.list(), filter);
@@ -107,6 +114,12 @@ export function createMailgunApp(deps: MailgunAppDeps): Hono {
     return c.json({ message: 'Internal error in the local Mailgun stand-in' }, 500);
   });
   return app;
+}
+
+/** Host header names of this machine: 127.0.0.1, [::1], localhost and *.localhost, with any port. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  const name = (host ?? '').toLowerCase().replace(/:\d+$/, '');
+  return name === '127.0.0.1' || name === '[::1]' || name === 'localhost' || name.endsWith('.localhost');
 }
 
 function credentialsMatch(header: string | undefined, expected: Buffer): boolean {

@@ -1,6 +1,7 @@
 // Black-box tests of the Mailgun stand-in over real HTTP, with the portal's real MailgunMailer as the
 // client: what arrives, how each documented refusal reaches the provisioner, and the developer's inbox.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -313,6 +314,24 @@ describe('the inbox', () => {
     expect(csp).not.toMatch(/script-src/);
     expect(csp).toContain('sandbox allow-popups');
     expect(await part.text()).toContain('<head><base target="_blank"><title>t</title>');
+  });
+
+  it('shows the inbox only to a loopback Host, so a rebound foreign name cannot read the set-password links', async () => {
+    const statusFor = (host: string, path = '/api/messages') =>
+      new Promise<number>((resolve, reject) => {
+        const { port } = new URL(mailgun.baseUrl);
+        const req = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject).end();
+      });
+    expect(await statusFor('evil.example:8025')).toBe(403);
+    expect(await statusFor('evil.example', '/')).toBe(403);
+    expect(await statusFor('127.0.0.1.evil.example')).toBe(403);
+    expect(await statusFor('127.0.0.1:8025')).toBe(200);
+    expect(await statusFor('localhost')).toBe(200);
+    expect(await statusFor('mail.wikiplatform.localhost:8025')).toBe(200);
   });
 
   it('answers 404 for a message that does not exist, or a key that is not one', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAssertionVerifier, signAssertion } from '#shared/edge-assertion';
 import { cacheVerifications } from './assertion-cache.ts';
 
-const identity = { sub: 'u1', username: 'u', email: 'u@x.test', name: 'U', plan: null, groups: [], roles: [] };
+const identity = { sub: 'u1', username: 'u', email: 'u@x.test', emailVerified: true, name: 'U', plan: null, groups: [], roles: [] };
 
 async function setup() {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });

@@ -59,6 +59,15 @@ describe('loadConfig: provisioning (Keycloak admin + Mailgun)', () => {
     expect(attempt).toThrow(/MAIL_FROM: must be an address/);
     expect(attempt).toThrow(/KEYCLOAK_URL: must be an http\(s\) URL/);
   });
+
+  it('sends the Mailgun key only over https, except to a stand-in on this machine', () => {
+    const withBase = (MAILGUN_BASE_URL: string) => () => loadConfig({ ...portalEnv, ...provisioningEnv, MAILGUN_BASE_URL });
+    expect(withBase('http://api.mailgun.net')).toThrow(/MAILGUN_BASE_URL: must be an https URL/);
+    expect(withBase('http://mailgun.example.com:8025')).toThrow(/MAILGUN_BASE_URL: must be an https URL/);
+    expect((withBase('https://api.eu.mailgun.net')() as PortalConfig).provisioning?.mailgun.baseUrl).toBe('https://api.eu.mailgun.net');
+    expect((withBase('http://127.0.0.1:8025')() as PortalConfig).provisioning?.mailgun.baseUrl).toBe('http://127.0.0.1:8025');
+    expect((withBase('http://mail.wikiplatform.localhost:8025')() as PortalConfig).provisioning?.mailgun.baseUrl).toBe('http://mail.wikiplatform.localhost:8025');
+  });
 });
 
 describe('loadConfig: Stripe Checkout', () => {

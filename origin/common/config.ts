@@ -68,6 +68,11 @@ const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).min(1, 'needs at le
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((url) => url.replace(/\/+$/, ''));
 
+/** Loopback names: a stand-in on this machine may be spoken to in cleartext. */
+const isLoopbackHost = (hostname: string) => hostname === '127.0.0.1' || hostname === '[::1]' || hostname === 'localhost' || hostname.endsWith('.localhost');
+/** A third party's API across the internet: the key travels with every call, so https, except to a local stand-in. */
+const remoteApiUrl = httpUrl.refine((url) => url.startsWith('https:') || isLoopbackHost(new URL(url).hostname), 'must be an https URL (http only for a stand-in on 127.0.0.1 or localhost)');
+
 const EnvSchema = z.object({
   ORIGIN_ROLE: z.enum(['instance', 'portal']),
   INSTANCE_ID: z.string().refine(isValidInstanceId, 'must be a lowercase instance id like "instance1"').optional(),
@@ -82,6 +87,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // The message never echoes the value: it is a secret.
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9]+$/, 'must be a Stripe webhook signing secret (whsec_…)').optional(),
+  // Usually http://keycloak:8080: compose's private network, not the internet.
   KEYCLOAK_URL: httpUrl.optional(),
   KEYCLOAK_REALM: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a realm name like "wikiplatform"').default('wikiplatform'),
   KEYCLOAK_PORTAL_CLIENT_ID: z.string().min(1).default('wikiplatform-portal'),
@@ -89,7 +95,7 @@ const EnvSchema = z.object({
   KEYCLOAK_SET_PASSWORD_CLIENT_ID: z.string().min(1).default('wikiplatform-edge'),
   MAILGUN_API_KEY: z.string().min(8, 'must be a Mailgun API key').optional(),
   MAILGUN_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be the sending domain, e.g. mg.example.com').optional(),
-  MAILGUN_BASE_URL: httpUrl.default('https://api.mailgun.net'),
+  MAILGUN_BASE_URL: remoteApiUrl.default('https://api.mailgun.net'),
   MAIL_FROM: z.string().regex(/^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, 'must be an address, e.g. "wikiplatform <welcome@mg.example.com>"').optional(),
 });
 

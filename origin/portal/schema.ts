@@ -41,18 +41,25 @@ export const stripeEvents = pgTable('stripe_events', {
   payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
 });
 
-/** One row per Stripe customer: who they are and what their subscription grants now. */
-export const subscriptions = pgTable('subscriptions', {
-  customerId: text('customer_id').primaryKey(),
-  email: text('email'),
-  name: text('name'),
-  plan: text('plan').$type<Plan>(),
-  status: text('status').notNull(),
-  /** `created` (epoch seconds) of the newest event applied; an older one changes nothing. */
-  lastEventCreated: bigint('last_event_created', { mode: 'number' }).notNull(),
-  lastEventId: text('last_event_id').notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/**
+ * One row per Stripe customer: who they are and what their subscription grants now. Looked up by email,
+ * case-insensitively (a plan per email, the customer to manage billing for), hence the index on lower(email).
+ */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    customerId: text('customer_id').primaryKey(),
+    email: text('email'),
+    name: text('name'),
+    plan: text('plan').$type<Plan>(),
+    status: text('status').notNull(),
+    /** `created` (epoch seconds) of the newest event applied; an older one changes nothing. */
+    lastEventCreated: bigint('last_event_created', { mode: 'number' }).notNull(),
+    lastEventId: text('last_event_id').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('subscriptions_email_lower_idx').on(sql`lower(${t.email})`)],
+);
 
 /** Durable provisioning jobs; each intent is a full desired state, applied in order per customer. */
 export const provisioningOutbox = pgTable(

@@ -69,6 +69,40 @@ describe('docker-compose.yml', () => {
     const mount = services.keycloak!.volumes!.find((v) => v.includes('realm-wikiplatform.json'));
     expect(mount).toMatch(/^\.\/deploy\/keycloak\/realm-wikiplatform\.json:/);
   });
+
+  it('gives Keycloak a value for every upper-case placeholder of the realm file (its SMTP settings and client secrets)', () => {
+    const placeholders = new Set([...realmText.matchAll(/\$\{([A-Z][A-Z0-9_]*)(?::[^}]*)?\}/g)].map((m) => m[1]!));
+    expect([...placeholders]).toEqual(expect.arrayContaining(['WIKIPLATFORM_SMTP_HOST', 'WIKIPLATFORM_SMTP_PASSWORD', 'WIKIPLATFORM_EDGE_CLIENT_SECRET']));
+    const env = services.keycloak!.environment!;
+    for (const name of placeholders) expect(env[name], `keycloak's environment sets ${name}`).toBeDefined();
+  });
+});
+
+const realmText = readFileSync(join(ROOT, 'deploy/keycloak/realm-wikiplatform.json'), 'utf8');
+const realm = JSON.parse(realmText) as Record<string, unknown> & { components: Record<string, { providerId: string; config: Record<string, string[]> }[]> };
+
+describe('the realm file: billing and plans follow the email address, so only a proven address counts', () => {
+  const [profileProvider] = realm.components['org.keycloak.userprofile.UserProfileProvider'] ?? [];
+  const profile = JSON.parse(profileProvider!.config['kc.user.profile.config']![0]!) as { attributes: { name: string; required?: unknown; permissions: { edit: string[] } }[] };
+  const attribute = (name: string) => profile.attributes.find((a) => a.name === name)!;
+
+  it('lets only administrators change a user\'s email or username (the account console cannot)', () => {
+    expect(profileProvider!.providerId).toBe('declarative-user-profile');
+    expect(attribute('email').permissions.edit).toEqual(['admin']);
+    expect(attribute('username').permissions.edit).toEqual(['admin']);
+    expect(realm.editUsernameAllowed).toBe(false);
+  });
+
+  it('has people verify an unproven address at sign-in, and asks no names of accounts the portal created without them', () => {
+    expect(realm.verifyEmail).toBe(true);
+    expect(realm.registrationAllowed).toBe(false);
+    expect(attribute('firstName').required).toBeUndefined();
+    expect(attribute('lastName').required).toBeUndefined();
+  });
+
+  it('sends mail through SMTP with STARTTLS and authentication, credentials from the environment', () => {
+    expect(realm.smtpServer).toMatchObject({ host: '${WIKIPLATFORM_SMTP_HOST}', auth: 'true', starttls: 'true', user: '${WIKIPLATFORM_SMTP_USER}', password: '${WIKIPLATFORM_SMTP_PASSWORD}' });
+  });
 });
 
 describe('docker-compose.yml against the origins\' own configuration checks', () => {

@@ -55,6 +55,15 @@ describe('the plans page', () => {
     expect(html).toContain('data-testid="manage-billing"');
   });
 
+  it('shows no buy or manage buttons, and says why, while the user\'s email is unverified, even to a known customer', async () => {
+    const { who } = await subscriber('PRO');
+    const html = await (await h.portal.request('/plans', { as: { ...who, emailVerified: false } })).text();
+    expect(html).toContain('data-testid="email-unverified"');
+    expect(html).toContain(who.email);
+    expect(html).not.toContain('/billing/checkout');
+    expect(html).not.toContain('/billing/manage');
+  });
+
   it('shows no buttons, and says why, when billing is not configured', async () => {
     const html = await (await h.portalWith('no-checkout').request('/plans', { as: buyer() })).text();
     expect(html).not.toContain('/billing/checkout');
@@ -150,6 +159,14 @@ describe('POST /billing/checkout', () => {
     expect((await res.json()).error.code).toBe('conflict');
   });
 
+  it('answers 403 email_unverified, and starts no session, to a user whose email the identity provider has not verified', async () => {
+    const before = sessionCount();
+    const res = await h.portal.request('/billing/checkout', { as: buyer({ emailVerified: false }), form: { plan: 'PRO', attempt: attempt() } });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error).toMatchObject({ code: 'email_unverified', message: expect.stringContaining('not verified') });
+    expect(sessionCount()).toBe(before);
+  });
+
   it('answers 502 with a clear message when Stripe refuses the request (a price Stripe does not know), and logs why without the key', async () => {
     const misconfigured = h.portalWith({ prices: { ...PRICES, PRO: 'price_not_at_stripe' } });
     const res = await misconfigured.request('/billing/checkout', { as: buyer(), form: { plan: 'PRO', attempt: attempt() } });
@@ -234,6 +251,18 @@ describe('POST /billing/manage', () => {
     expect(location.startsWith(`${h.standIn.publicBase}/p/session/`)).toBe(true);
     const [portalSession] = h.standIn.snapshot().portalSessions.filter((p) => p.url === location);
     expect(portalSession).toMatchObject({ customer, return_url: 'http://app.wikiplatform.localhost:8787/plans' });
+  });
+
+
+  it('refuses a subscriber whose session says the email is unverified (an address set on another account) with 403, opening no portal session', async () => {
+    const { who } = await subscriber('PRO');
+    const before = h.standIn.snapshot().portalSessions.length;
+    // Someone else's account carrying the subscriber's address, unverified: billing must not follow it.
+    const claimant = buyer({ email: who.email, emailVerified: false });
+    const res = await h.portal.request('/billing/manage', { as: claimant, form: {} });
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe('email_unverified');
+    expect(h.standIn.snapshot().portalSessions.length).toBe(before);
   });
 });
 

@@ -99,6 +99,23 @@ describe('the provisioner over Keycloak admin and Mailgun', () => {
     expect(welcome?.text).not.toMatch(/set (a|your) password/i);
   });
 
+  it('attaches no plan and sends nothing to an account that has the email unverified and was not made by the portal, until the address is verified', async () => {
+    // An account whose owner typed the buyer's address into their profile: Keycloak keeps it unverified.
+    const kc = await adminClient(idp.idp);
+    const { id } = await kc.users.create({ username: 'claimant', email: 'buyer-x@example.test', enabled: true, emailVerified: false });
+    const grant = () => provisioner().grant({ email: 'buyer-x@example.test', name: null, plan: 'ENTERPRISE', customerId: 'cus_x' });
+    await expect(grant()).rejects.toMatchObject({ code: 'idp_email_unverified', retryable: false, message: expect.stringContaining('mark it verified') });
+    expect(await planGroupsOf('buyer-x@example.test')).toEqual([]);
+    expect(await welcomesTo('buyer-x@example.test')).toHaveLength(0);
+    expect(setPasswordEmailsTo('buyer-x@example.test')).toHaveLength(0);
+
+    // An administrator checks the address belongs to that user and marks it verified: the retry grants.
+    await kc.users.update({ id }, { emailVerified: true });
+    await grant();
+    expect(await planGroupsOf('buyer-x@example.test')).toEqual(['/ENTERPRISE']);
+    expect(await welcomesTo('buyer-x@example.test')).toHaveLength(1);
+  });
+
   it('revoking removes the plan group and leaves the account; revoking an unknown email succeeds', async () => {
     await provisioner().revoke({ email: 'ada@example.test', customerId: 'cus_ada' });
     expect(await planGroupsOf('ada@example.test')).toEqual([]);

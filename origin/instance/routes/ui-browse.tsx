@@ -7,7 +7,7 @@ import { can } from '../policy/roles.ts';
 import { cleanQuery } from '../policy/search-query.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
-import { listLivePages, listTrash } from '../store/pages.ts';
+import { listTrash } from '../store/pages.ts';
 import { searchPages } from '../store/search.ts';
 import { AllPagesScreen, SearchScreen, TrashScreen } from '../views/browse.tsx';
 import { listPageUrl } from '../views/links.tsx';
@@ -30,8 +30,9 @@ export function browseRoutes(services: InstanceServices) {
   });
 
   app.get('/_pages', async (c) => {
-    const [tree, rows] = await Promise.all([services.tree(), listLivePages(db)]);
-    return c.html(<AllPagesScreen ui={uiContext(c, services)} tree={tree} count={rows.length} />);
+    // Both from the cached tree: no query of its own for a list every sidebar already keeps.
+    const [tree, count] = await Promise.all([services.tree(), services.livePageCount()]);
+    return c.html(<AllPagesScreen ui={uiContext(c, services)} tree={tree} count={count} />);
   });
 
   app.get('/_trash', async (c) => {

@@ -28,6 +28,8 @@ export interface InstanceServices {
   wiki: Wiki;
   /** The page tree for the sidebar, cached until the next change. */
   tree(): Promise<TreeNode[]>;
+  /** How many live pages there are, the home page included; read with the tree and cached with it. */
+  livePageCount(): Promise<number>;
   /** The sidebar's rendered HTML (UTF-8) for one page, cached like the tree (it is the same for every reader). */
   sidebar(path: string): Buffer | Promise<Buffer>;
   /**
@@ -45,7 +47,7 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
   // One process serves one instance, so dropping the caches on each change keeps them exact; the TTL covers
   // changes made by another process (a second replica, an ops script). `generation` counts changes: a
   // value read before a change is not stored after it (a view racing a save must not cache the old state).
-  let tree: { nodes: Promise<TreeNode[]>; expires: number } | undefined;
+  let tree: { built: Promise<{ nodes: TreeNode[]; count: number }>; expires: number } | undefined;
   const TREE_TTL_MS = 10_000;
   const sidebars = new TtlCache<string, Buffer>(TREE_TTL_MS, 2_000);
   const backlinks = new TtlCache<number, PageView['backlinks']>(TREE_TTL_MS, 10_000);
@@ -57,14 +59,15 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
     backlinks.clear();
   };
   const sql = deps.database.sql;
-  const treeNodes = () => {
+  const liveTree = () => {
     if (!tree || tree.expires < Date.now()) {
-      const nodes = listLivePages(deps.database.db).then((rows) => buildTree(rows));
-      tree = { nodes, expires: Date.now() + TREE_TTL_MS };
-      nodes.catch(() => (tree = undefined));
+      const built = listLivePages(deps.database.db).then((rows) => ({ nodes: buildTree(rows), count: rows.length }));
+      tree = { built, expires: Date.now() + TREE_TTL_MS };
+      built.catch(() => (tree = undefined));
     }
-    return tree.nodes;
+    return tree.built;
   };
+  const treeNodes = async () => (await liveTree()).nodes;
   const renderSidebar = async (path: string) => {
     const before = generation;
     const html = Buffer.from(String(await (<PageTree nodes={branchFor(await treeNodes(), path)} current={path} />)));
@@ -90,6 +93,7 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
       return view;
     },
     tree: treeNodes,
+    livePageCount: async () => (await liveTree()).count,
     instanceId: deps.instanceId,
     publicUrlPattern: deps.publicUrlPattern,
     uploads: deps.media !== undefined,

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { AppError } from '#shared/errors';
+import type { Identity } from '#shared/identity';
 import { isPlan, PLANS, type Plan } from '#shared/plan-matrix';
 import type { BaseEnv } from '../../common/env.ts';
 import type { Logger } from '../../common/logger.ts';
@@ -37,6 +38,21 @@ export const PurchaseFormSchema = z.object({
   attempt: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, { message: 'is missing or malformed; open the plans page again' }),
 });
 
+/**
+ * The signed-in user's email, which billing follows: the Stripe customer to manage is found by it, and a
+ * new subscription is granted to it. Only an address the identity provider verified will do; otherwise
+ * whoever could set an unverified address on their account would reach that address's billing.
+ */
+export function billingEmail(identity: Pick<Identity, 'email' | 'emailVerified'>): string {
+  if (!z.email().safeParse(identity.email).success) {
+    throw new AppError('conflict', 'Your account has no valid email address, which billing needs. Ask a platform administrator to add one.');
+  }
+  if (!identity.emailVerified) {
+    throw new AppError('email_unverified', `Your email address ${identity.email} is not verified, and billing follows it. Verify it (sign out and in again to be asked), or ask a platform administrator.`);
+  }
+  return identity.email;
+}
+
 const SESSION_ID = /^cs_(test|live)_[A-Za-z0-9]{1,255}$/;
 /** The portal's own host label (edge/host-router.ts routes `app.` to it). */
 const PORTAL_HOST = 'app';
@@ -52,11 +68,9 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
   app.post('/billing/checkout', smallForm, async function startPurchase(c) {
     const { stripe, prices } = configured();
     const { plan, attempt } = PurchaseFormSchema.parse(await formFields(c));
-    const { sub, email } = c.var.assertion;
+    const { sub } = c.var.assertion;
+    const email = billingEmail(c.var.assertion);
     const log = c.var.log;
-    if (!z.email().safeParse(email).success) {
-      throw new AppError('conflict', 'Your account has no valid email address, which the payment needs. Ask a platform administrator to add one.');
-    }
     const customer = await knownCustomerId(options.db, email);
     const subscriptions = customer ? await liveSubscriptions(stripe, customer, log) : null;
     // A customer Stripe no longer knows (a reset test account) buys afresh, by email.
@@ -114,7 +128,7 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
 
   app.post('/billing/manage', smallForm, async function openCustomerPortal(c) {
     const { stripe } = configured();
-    const customer = await knownCustomerId(options.db, c.var.assertion.email);
+    const customer = await knownCustomerId(options.db, billingEmail(c.var.assertion));
     if (!customer) throw new AppError('conflict', 'There is no subscription to manage for your account yet. Choose a plan first.');
     const session = await callStripe(c.var.log, 'billingPortal.sessions.create', () => stripe.billingPortal.sessions.create({ customer, return_url: portalUrl('/plans') }));
     return c.redirect(session.url, 303);

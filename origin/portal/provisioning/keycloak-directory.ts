@@ -48,20 +48,21 @@ export class KeycloakUserDirectory implements UserDirectory {
   }
 
   /** The full representation, for `requiredActions` (the brief one leaves them out). */
-  async #findWithActions(email: string): Promise<(DirectoryUser & { needsPassword: boolean }) | null> {
+  async #findWithActions(email: string): Promise<(DirectoryUser & { needsPassword: boolean; emailVerified: boolean }) | null> {
     const wanted = normalizeEmail(email);
     const found = await this.#call('looking up a user by email', () => this.#kc.users.find({ email: wanted, exact: true, briefRepresentation: false }));
     // Keycloak stores emails lower-cased; compare the same way in case a proxy or version differs.
     const user = found.find((candidate) => candidate.email?.toLowerCase() === wanted);
-    return user?.id ? { id: user.id, email: wanted, needsPassword: (user.requiredActions ?? []).includes('UPDATE_PASSWORD') } : null;
+    if (!user?.id) return null;
+    return { id: user.id, email: wanted, needsPassword: (user.requiredActions ?? []).includes('UPDATE_PASSWORD'), emailVerified: user.emailVerified === true };
   }
 
-  async ensureUser(input: { email: string; name: string | null }): Promise<DirectoryUser & { created: boolean; needsPassword: boolean }> {
+  async ensureUser(input: { email: string; name: string | null }): Promise<DirectoryUser & { created: boolean; needsPassword: boolean; emailVerified: boolean }> {
     const email = normalizeEmail(input.email);
     const existing = await this.#findWithActions(email);
     if (existing) return { ...existing, created: false };
-    try {
-      const { id } = await this.#call('creating a user', () =>
+    const create = (names: { firstName?: string; lastName?: string }) =>
+      this.#call('creating a user', () =>
         this.#kc.users.create({
           username: email,
           email,
@@ -70,11 +71,22 @@ export class KeycloakUserDirectory implements UserDirectory {
           // to it, and Keycloak marks the email verified when that link is used, so a mistyped address
           // never becomes a verified identity and the buyer has no separate VERIFY_EMAIL step.
           emailVerified: false,
-          ...splitName(input.name),
+          ...names,
           requiredActions: ['UPDATE_PASSWORD'],
         }),
       );
-      return { id, email, created: true, needsPassword: true };
+    try {
+      const names = splitName(input.name);
+      let created: { id: string };
+      try {
+        created = await create(names);
+      } catch (error) {
+        // The realm's user profile may refuse a name as typed at Checkout (Keycloak's default refuses
+        // "Ada (Finance)"). A paid account matters more than its name, which the user can add later.
+        if (!(error instanceof ProvisioningError && error.status === 400 && (names.firstName || names.lastName))) throw error;
+        created = await create({});
+      }
+      return { id: created.id, email, created: true, needsPassword: true, emailVerified: false };
     } catch (error) {
       if (!(error instanceof ProvisioningError) || error.code !== 'idp_conflict') throw error;
       // A concurrent attempt (a retried job, a second webhook) created the user first: theirs is ours.

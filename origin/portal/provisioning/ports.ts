@@ -18,8 +18,9 @@ export interface UserDirectory {
    * `needsPassword` is true while UPDATE_PASSWORD is still pending (Keycloak's `requiredActions`): it is
    * what tells a retried job, after a crash between creating the user and emailing them, that the
    * set-password email is still owed — `created` is false by then.
+   * `emailVerified` is the provider's own flag: whether the user proved they read that address.
    */
-  ensureUser(input: { email: string; name: string | null }): Promise<DirectoryUser & { created: boolean; needsPassword: boolean }>;
+  ensureUser(input: { email: string; name: string | null }): Promise<DirectoryUser & { created: boolean; needsPassword: boolean; emailVerified: boolean }>;
   /** Makes the user's plan-group membership exactly `plan` (null: no plan group); other groups are left alone. */
   setPlanGroup(userId: string, plan: Plan | null): Promise<void>;
   /**

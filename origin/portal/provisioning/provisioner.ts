@@ -9,6 +9,7 @@ import type { Provisioner } from '../billing/outbox.ts';
 import { accessForStatus } from '../billing/stripe-events.ts';
 import { auditLog, setPasswordEmails, subscriptions, welcomeEmails } from '../schema.ts';
 import type { Mailer, UserDirectory } from './ports.ts';
+import { ProvisioningError } from './provisioning-error.ts';
 
 export interface ProvisionerOptions {
   db: PortalDb;
@@ -44,6 +45,15 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     async grant({ email, name, plan: paidPlan, customerId }) {
       const plan = await planForEmail(db, email, paidPlan);
       const user = await directory.ensureUser({ email, name });
+      // An account the portal did not create (no pending set-password) whose owner never proved they read
+      // this address might be anyone's: an address typed into a profile is not an address owned. The plan
+      // waits until an administrator verifies the email or gives it to the right user (the job retries).
+      if (!user.created && !user.needsPassword && !user.emailVerified) {
+        throw new ProvisioningError(
+          'idp_email_unverified',
+          `Keycloak user ${user.id} has the email ${email} unverified, so the plan paid by Stripe customer ${customerId} is not attached to it: if that user owns the address, mark it verified in Keycloak; otherwise change that user's email`,
+        );
+      }
       await directory.setPlanGroup(user.id, plan);
       if (user.created) await audit('provisioning.user_created', customerId, { userId: user.id });
       if (plan !== paidPlan) await audit('provisioning.plan_from_other_subscriptions', customerId, { paid: paidPlan, applied: plan });

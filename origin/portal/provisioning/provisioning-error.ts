@@ -12,6 +12,11 @@ export const PROVISIONING_ERROR_CODES = {
   idp_plan_group_missing: { retryable: false },
   /** A username or email is taken by a user provisioning cannot treat as this one. */
   idp_conflict: { retryable: false },
+  /**
+   * The user with the paid-for email has neither verified it nor a pending set-password (so the portal did
+   * not create them): the plan is not attached to an account that may not belong to the buyer.
+   */
+  idp_email_unverified: { retryable: false },
   /** The identity provider refused the request as malformed or not allowed (a 4xx not listed above). */
   idp_rejected: { retryable: false },
   /** The identity provider could not send an email (its SMTP settings, or the mail service). */

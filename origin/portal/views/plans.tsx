@@ -5,17 +5,21 @@ import type { PlanOffer, PurchaseAction } from '../plan-offers.ts';
 import { PortalPage } from './portal-page.tsx';
 
 /** Present when Stripe Checkout is configured. */
-export interface PlansBilling {
-  /** Random per page view; the same form submitted twice is the same purchase attempt (idempotency). */
-  attempt: string;
-  /** The portal knows a Stripe customer for this user: they can manage billing (cards, invoices, cancel). */
-  canManage: boolean;
-}
+export type PlansBilling =
+  | {
+      /** Random per page view; the same form submitted twice is the same purchase attempt (idempotency). */
+      attempt: string;
+      /** The portal knows a Stripe customer for this user: they can manage billing (cards, invoices, cancel). */
+      canManage: boolean;
+    }
+  /** Billing follows the email address, which the identity provider has not verified: no buttons. */
+  | { unverifiedEmail: string };
 
 const LABELS: Record<PurchaseAction, string> = { subscribe: 'Subscribe', upgrade: 'Upgrade', downgrade: 'Downgrade' };
 
 export function PlansPage(props: { name: string; plan: string | null; offers: PlanOffer[]; wantedTitle: string | null; billing: PlansBilling | null }) {
-  const { billing } = props;
+  const billing = props.billing && 'attempt' in props.billing ? props.billing : null;
+  const unverifiedEmail = props.billing && 'unverifiedEmail' in props.billing ? props.billing.unverifiedEmail : null;
   return (
     <PortalPage title="Plans" name={props.name} plan={props.plan}>
       <h1>Plans</h1>
@@ -47,7 +51,13 @@ export function PlansPage(props: { name: string; plan: string | null; offers: Pl
           </section>
         ))}
       </div>
-      {billing ? (
+      {unverifiedEmail !== null ? (
+        <p class="notice" data-testid="email-unverified">
+          Your email address <strong>{unverifiedEmail || '(none)'}</strong> is not verified yet. Plans are paid and managed by email
+          address, so buying or changing a plan waits until it is: sign out and in again to be sent a verification email, or ask a
+          platform administrator.
+        </p>
+      ) : billing ? (
         billing.canManage && (
           <form method="post" action="/billing/manage" class="manage">
             <p class="muted">Payment method, invoices or cancelling: Stripe's billing page.</p>

@@ -144,6 +144,7 @@ export function buyer(overrides: Partial<Identity> = {}): Identity {
     sub: `user-${id}`,
     username: `buyer${id}`,
     email: `buyer-${id}@example.test`,
+    emailVerified: true,
     name: `Buyer ${id}`,
     plan: null,
     groups: [],

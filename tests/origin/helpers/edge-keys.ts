@@ -26,6 +26,7 @@ export function identity(overrides: Partial<Identity> = {}): Identity {
     sub: 'user-sam',
     username: 'sam',
     email: 'sam@example.test',
+    emailVerified: true,
     name: 'Sam Starter',
     plan: 'STARTER',
     groups: ['/STARTER'],
