@@ -51,9 +51,21 @@ describe('what an origin receives', () => {
     const assertion = await verifyAssertion(h['x-wikiplatform-assertion'], 'instance2');
     expect(assertion).toMatchObject({
       ok: true,
-      payload: { sub: 'sub-strip-check', plan: 'PRO', email: 'strip-check@example.test', rid: 'client-chosen-id-123' },
+      payload: { sub: 'sub-strip-check', plan: 'PRO', email: 'strip-check@example.test', emailVerified: true, rid: 'client-chosen-id-123' },
     });
     expect(await verifyAssertion(h['x-wikiplatform-assertion'], 'instance1')).toEqual({ ok: false, reason: 'wrong_audience' });
+  });
+
+  it('tells the origin an email is unverified when Keycloak says so, or says nothing', async () => {
+    for (const claims of [{ email_verified: false }, { email_verified: undefined }]) {
+      const token = await mintAccessToken({ username: 'unverified', groups: ['/PRO'], claims });
+      const res = await edgeFetch(hostUrl('instance2', '/echo'), bearer(token));
+      const echoed = (await res.json()) as Echo;
+      expect(await verifyAssertion(echoed.headers['x-wikiplatform-assertion'], 'instance2')).toMatchObject({
+        ok: true,
+        payload: { email: 'unverified@example.test', emailVerified: false },
+      });
+    }
   });
 
   it('gives the portal an assertion whose audience is "portal"', async () => {

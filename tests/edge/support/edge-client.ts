@@ -169,6 +169,7 @@ export async function mintAccessToken(
     exp: now + (o.ttl ?? 300),
     preferred_username: username,
     email: `${username}@example.test`,
+    email_verified: true,
     name: `Test ${username}`,
     groups: o.groups ?? [],
     realm_access: { roles: [...(o.roles ?? []), 'offline_access'] },

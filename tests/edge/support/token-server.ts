@@ -105,6 +105,7 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
     const profile = {
       preferred_username: user.username,
       email: `${user.username}@example.test`,
+      email_verified: true,
       name: `Test ${user.username}`,
       groups: user.groups,
     };
