@@ -91,10 +91,12 @@ export function createActionTokenPage(deps: ActionTokenPageDeps): Hono {
       if (length > MAX_PASSWORD_LENGTH) return form(c, found, key, csrf, `Invalid password: maximum length ${MAX_PASSWORD_LENGTH}.`);
       if (password !== field('password-confirm')) return form(c, found, key, csrf, "Passwords don't match.");
     }
-    // Used up before the first await, so a second submission (or a race) finds it gone.
+    // Hashed first: the slow step must not sit between using the link up and storing what it was for.
+    const passwordHash = askPassword ? await hashPassword(password) : undefined;
+    // Used up with no await before the update, so a second submission (or a race) finds it gone and
+    // the user is changed in the same turn (the store applies a change in memory before persisting it).
     const token = actionTokens.consume(key);
     if (!token) return html(c, 400, renderErrorPage('Link no longer valid', LINK_GONE));
-    const passwordHash = askPassword ? await hashPassword(password) : undefined;
     await users.update(token.userId, (user) => ({
       ...(passwordHash ? { passwordHash } : {}),
       requiredActions: user.requiredActions.filter((action) => !token.actions.includes(action)),

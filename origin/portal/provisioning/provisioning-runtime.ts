@@ -33,14 +33,24 @@ export function startProvisioning(options: ProvisioningRuntimeOptions): OutboxWo
     publicUrlPattern: options.publicUrlPattern,
     setPasswordClientId: keycloak.setPasswordClientId,
   });
-  const onFailure = ({ jobId, customerId, attempts, nextAttemptAt, error }: JobFailure) => {
-    // The message says what to fix and never carries a secret (ProvisioningError's contract).
-    const { code, retryable } = error instanceof ProvisioningError ? error : { code: 'unexpected', retryable: true };
-    options.logger.warn({ jobId, customer: customerId, attempts, nextAttemptAt, code, retryable, error: error instanceof Error ? error.message : String(error) }, 'provisioning job failed');
-  };
+  const onFailure = (failure: JobFailure) => logJobFailure(options.logger, failure);
   return startOutboxWorker({
     runOnce: (shouldStop) => processOutbox({ db: options.db, provisioner, shouldStop, onFailure }),
     logger: options.logger,
     intervalMs: options.intervalMs,
   });
+}
+
+/**
+ * One line per failed attempt. A failure that only waiting can cure (Keycloak or Mailgun down) is a
+ * warning; one that needs a person (a refused key, a missing group, an unverified email) is an error,
+ * so an alert on error lines finds it. Either way the job is tried again later: once someone has fixed
+ * the cause, the next attempt goes through without anyone touching the queue.
+ */
+export function logJobFailure(logger: Logger, { jobId, customerId, attempts, nextAttemptAt, error }: JobFailure): void {
+  // The message says what to fix and never carries a secret (ProvisioningError's contract).
+  const { code, retryable } = error instanceof ProvisioningError ? error : { code: 'unexpected', retryable: true };
+  const fields = { jobId, customer: customerId, attempts, nextAttemptAt, code, retryable, error: error instanceof Error ? error.message : String(error) };
+  if (retryable) logger.warn(fields, 'provisioning job failed; retrying later');
+  else logger.error(fields, 'provisioning job failed and needs an operator: fix what the error names; the job is retried until then');
 }
