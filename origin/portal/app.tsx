@@ -104,8 +104,8 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
   app.route('/', checkoutRoutes({ db: deps.database.db, checkout, publicUrlPattern: deps.publicUrlPattern }));
 
   app.get('/api/me', (c) => {
-    const { sub, username, email, name, plan, roles } = c.var.assertion;
-    return c.json({ user: { sub, username, email, name, plan, roles }, instances: catalogFor(c) });
+    const { sub, username, email, emailVerified, name, plan, roles } = c.var.assertion;
+    return c.json({ user: { sub, username, email, emailVerified, name, plan, roles }, instances: catalogFor(c) });
   });
   return app;
 }

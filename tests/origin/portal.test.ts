@@ -108,7 +108,9 @@ describe('portal', () => {
   it('answers /api/me with the plan and which instances are open', async () => {
     const res = await get('/api/me', identity({ plan: 'PRO', groups: ['/PRO'] }));
     const body = await res.json();
-    expect(body.user.plan).toBe('PRO');
+    expect(body.user).toMatchObject({ plan: 'PRO', email: 'sam@example.test', emailVerified: true });
+    const unverified = await (await get('/api/me', identity({ emailVerified: false }))).json();
+    expect(unverified.user.emailVerified).toBe(false);
     expect(body.instances.filter((i: { allowed: boolean }) => i.allowed).map((i: { id: string }) => i.id)).toEqual(['instance1', 'instance2']);
   });
 
