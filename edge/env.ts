@@ -7,6 +7,10 @@ export interface Env {
   SESSIONS: DurableObjectNamespace<SessionStore>;
   /** Workers rate limiting binding guarding /_auth/* per client IP (absent → per-isolate fallback). */
   AUTH_LIMITER?: RateLimit;
+  /** Anonymous form posts on public portal pages (sign-up) per client IP (absent → per-isolate fallback). */
+  PUBLIC_POST_LIMITER?: RateLimit;
+  /** Upload signatures per user and instance (absent → per-isolate fallback). */
+  UPLOAD_SIGN_LIMITER?: RateLimit;
 
   // ── Secrets ──
   /** Client secret of OIDC_CLIENT_ID at the IdP. */

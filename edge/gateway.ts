@@ -10,11 +10,12 @@ import { clearCookie, serializeCookie } from './cookies.ts';
 import type { AppDeps, EdgeContext } from './edge-context.ts';
 import { instanceUnavailablePage, planRequiredPage } from './error-pages.ts';
 import { wireErrorFor } from './failures.ts';
+import type { Env } from './env.ts';
 import { log } from './logger.ts';
 import { MEDIA_PREFIX } from './media/media-handler.ts';
 import { mediaHandlerFactory } from './media/media-for-env.ts';
 import { ownCopy, proxy, type ProxyFailure } from './proxy.ts';
-import { memoryLimiter } from './rate-limit.ts';
+import { bindingLimiter, memoryLimiter, type Limiter } from './rate-limit.ts';
 import { isNavigation } from './request-kind.ts';
 import { errorResponse } from './respond.ts';
 
@@ -32,6 +33,23 @@ export function originFailure(reason: ProxyFailure, title: string) {
 
 /** Anonymous POSTs per client address per minute on public portal pages (sign-up). */
 export const PUBLIC_POSTS_PER_MINUTE = 10;
+/** Upload signatures per user and instance per minute. */
+export const UPLOAD_SIGNS_PER_MINUTE = 30;
+
+/**
+ * The Workers rate-limit binding of that name when the env has one (wrangler.toml: counted across the
+ * location's isolates), else the per-isolate fallback, which still bounds one client on one isolate.
+ */
+function limiterFor(binding: 'PUBLIC_POST_LIMITER' | 'UPLOAD_SIGN_LIMITER', fallback: Limiter): (env: Partial<Env>) => Limiter {
+  const bound = new WeakMap<RateLimit, Limiter>();
+  return (env) => {
+    const limit = env[binding];
+    if (!limit) return fallback;
+    let limiter = bound.get(limit);
+    if (!limiter) bound.set(limit, (limiter = bindingLimiter(limit)));
+    return limiter;
+  };
+}
 
 export function gateway(deps: AppDeps) {
   const { config } = deps;
@@ -41,12 +59,12 @@ export function gateway(deps: AppDeps) {
     signingKey: async () => (await deps.keys()).assertion,
     originFor: (id) => config.instances.get(id)?.origin,
     timeoutMs: config.originTimeoutMs,
-    signLimiter: memoryLimiter(30, 60_000),
+    signLimiter: limiterFor('UPLOAD_SIGN_LIMITER', memoryLimiter(UPLOAD_SIGNS_PER_MINUTE, 60_000)),
     log: (level, fields) => log(level, fields),
   });
   // Anonymous form posts on public portal pages (sign-up's Checkout) each cost a call to Stripe: a script
   // must not be able to burn the account's Stripe rate limit or use the page for card testing.
-  const publicPostLimiter = memoryLimiter(PUBLIC_POSTS_PER_MINUTE, 60_000);
+  const publicPostLimiter = limiterFor('PUBLIC_POST_LIMITER', memoryLimiter(PUBLIC_POSTS_PER_MINUTE, 60_000));
 
   /** Proxies to `upstream`, turning origin failures into this host's branded 502/504. */
   async function forward(c: EdgeContext, upstream: string, title: string, identity: Identity | null, audience: string | null, purpose?: AssertionPurpose) {
@@ -128,7 +146,7 @@ export function gateway(deps: AppDeps) {
           if (auth.ok) return withRenewedCookie(c, auth, await forward(c, config.portalOrigin, 'The portal', auth.identity, 'portal'));
           // Stripe's webhooks come from Stripe's few addresses and are verified by the portal: not limited here.
           if (c.req.method === 'POST' && !c.var.url.pathname.startsWith('/webhooks/')) {
-            if (!(await publicPostLimiter.allow(`public-post:${c.req.header('cf-connecting-ip') ?? 'unknown'}`))) {
+            if (!(await publicPostLimiter(c.env).allow(`public-post:${c.req.header('cf-connecting-ip') ?? 'unknown'}`))) {
               c.var.logFields.reason = 'rate_limited';
               c.header('retry-after', '60');
               return errorResponse(c, 'rate_limited', 'Too many requests. Try again in a minute.');

@@ -11,7 +11,8 @@ export interface MediaEdgeOptions {
   signingKey: () => Promise<AssertionSigningKey>;
   originFor: (instanceId: string) => string | undefined;
   timeoutMs: number;
-  signLimiter?: { allow(key: string): Promise<boolean> };
+  /** Upload signing's limiter for an env: its rate-limit binding when it has one. */
+  signLimiter?: (env: object) => { allow(key: string): Promise<boolean> };
   log?: MediaLog;
 }
 
@@ -21,7 +22,7 @@ export function mediaHandlerFactory(options: MediaEdgeOptions): (env: object) =>
   return function mediaFor(env) {
     let handler = handlers.get(env);
     if (!handler) {
-      handler = createMediaEdge({ storage: mediaStorageFor(env), planMatrix: options.planMatrix, callOrigin, signLimiter: options.signLimiter, log: options.log });
+      handler = createMediaEdge({ storage: mediaStorageFor(env), planMatrix: options.planMatrix, callOrigin, signLimiter: options.signLimiter?.(env), log: options.log });
       handlers.set(env, handler);
     }
     return handler;

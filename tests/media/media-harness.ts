@@ -76,6 +76,8 @@ export interface MediaHarnessOptions {
   quotaBytes?: number;
   planCaps?: PlanCaps;
   userPendingMultiple?: number;
+  /** The edge's upload-signing limiter (the gateway gives it one; none by default). */
+  signLimiter?: { allow(key: string): Promise<boolean> };
 }
 
 export async function startMediaHarness(s3: TestS3, options: MediaHarnessOptions = {}): Promise<MediaHarness> {
@@ -124,6 +126,7 @@ export async function startMediaHarness(s3: TestS3, options: MediaHarnessOptions
     storage: { ok: true, settings: s3.settings },
     planMatrix: DEFAULT_PLAN_MATRIX,
     callOrigin: originCaller({ signingKey: async () => signing, originFor: () => origin.url, timeoutMs: 10_000 }),
+    signLimiter: options.signLimiter,
     log: (level, fields) => edgeLog.push(JSON.stringify({ level, ...fields })),
   });
   // The gateway's part, reduced to what media needs: who is calling (a test header) and which host.

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresignedUpload } from '#shared/media-contract';
 import { PENDING_GRACE_SECONDS, UPLOAD_URL_TTL_SECONDS } from '#shared/media-policy';
 import { presignUpload } from '../../edge/media/presign-upload.ts';
+import { memoryLimiter } from '../../edge/rate-limit.ts';
 import { sweepMedia } from '../../origin/instance/media/sweeper.ts';
 import { startTestS3, type TestS3 } from './local-s3.ts';
 import { person, startMediaHarness, type MediaHarness } from './media-harness.ts';
@@ -167,5 +168,26 @@ describe('a deleted file put back with its old upload URL', () => {
     await h.database.sql`insert into media_tombstones (key, expires_at) values (${keptRecord.key}, now() - interval '1 second')`;
     expect(await sweepMedia({ db: h.db, store: h.store, now: () => new Date() })).toMatchObject({ restoredRemoved: 0, dropped: 1 });
     expect(await h.store.head(keptRecord.key)).not.toBeNull();
+  });
+});
+
+describe('upload signing per user and instance', () => {
+  let limited: MediaHarness;
+  beforeAll(async () => {
+    limited = await startMediaHarness(s3, { instanceId: 'instance2', quotaBytes: QUOTA, planCaps: PLAN_CAPS, signLimiter: memoryLimiter(2, 60_000) });
+  });
+  afterAll(() => limited?.close());
+
+  it('answers 429 rate_limited past the limit, before any reservation, and leaves other users alone', async () => {
+    const signAs = (who: ReturnType<typeof person>) =>
+      limited.edge('/_media/uploads', who, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ filename: 'a.png', contentType: 'image/png', size: 10 }) });
+    expect((await signAs(uploader)).status).toBe(201);
+    expect((await signAs(uploader)).status).toBe(201);
+    const refused = await signAs(uploader);
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as SignAnswer).error.code).toBe('rate_limited');
+    const reserved = await limited.database.sql<{ n: number }[]>`select count(*)::int as n from media_uploads`;
+    expect(reserved[0]!.n).toBe(2);
+    expect((await signAs(colleague)).status).toBe(201);
   });
 });
