@@ -152,7 +152,10 @@ export function gateway(deps: AppDeps) {
               return errorResponse(c, 'rate_limited', 'Too many requests. Try again in a minute.');
             }
           }
-          return forward(c, config.portalOrigin, 'The portal', ANONYMOUS_IDENTITY, 'portal', 'public');
+          const res = await forward(c, config.portalOrigin, 'The portal', ANONYMOUS_IDENTITY, 'portal', 'public');
+          // A cookie that no longer opens a session is dropped here too, so later pages do not try it again.
+          if (auth.hadSession) res.headers.append('set-cookie', clearCookie(SESSION_COOKIE, { secure: c.var.secureCookies, domain: config.domain }));
+          return res;
         }
         if (!auth.ok) return signInRequired(c, auth);
         return withRenewedCookie(c, auth, await forward(c, config.portalOrigin, 'The portal', auth.identity, 'portal'));

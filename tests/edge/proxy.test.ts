@@ -90,6 +90,16 @@ describe('what an origin receives', () => {
     expect(assertion).toMatchObject({ ok: true, payload: { sub: 'anonymous', email: '', plan: null, groups: [], roles: [], purpose: 'public' } });
   });
 
+  it('serves a public portal page to a visitor whose session cookie is no longer valid, and drops that cookie', async () => {
+    const res = await edgeFetch(hostUrl('app', '/pricing'), { headers: { cookie: 'wp_session=v1.forged.value; theme=dark', accept: 'text/html' } });
+    expect(res.status).toBe(200);
+    const echoed = (await res.json()) as Echo;
+    expect(echoed.headers['cookie']).toBe('theme=dark');
+    expect(res.headers.get('set-cookie')).toMatch(/^wp_session=; .*Max-Age=0/);
+    const fresh = await edgeFetch(hostUrl('app', '/pricing'), { headers: { accept: 'text/html' } });
+    expect(fresh.headers.get('set-cookie')).toBeNull();
+  });
+
   it('limits anonymous form posts on public portal pages per client address, but never Stripe\'s webhooks', async () => {
     const post = (path: string, ip: string) =>
       edgeFetch(hostUrl('app', path), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': ip, accept: 'application/json' }, body: 'plan=PRO' });
