@@ -77,12 +77,8 @@ export function createAdminApi(deps: AdminApiDeps): Hono<Env> {
   app.post('/users', async (c) => {
     const refusal = denied(c, 'manage-users');
     if (refusal) return refusal;
-    const text = await readLimitedText(c.req.raw, MAX_BODY_BYTES);
-    if (text === null) return c.json({ errorMessage: 'Request body too large' }, 413);
-    const json = safeJson(text);
-    if (json === INVALID_JSON) return c.json({ errorMessage: 'Request body is not valid JSON' }, 400);
-    const body = parse(NewUserBodySchema, json);
-    if (!body.success) return badRequest(c, body.error);
+    const body = await readJsonBody(c, NewUserBodySchema);
+    if (body instanceof Response) return body;
     const { username, email, firstName, lastName, enabled, emailVerified, requiredActions, groups } = body.data;
     if (!username) return c.json({ field: 'username', errorMessage: 'error-user-attribute-required', params: ['username'] }, 400);
     if (!requiredActions.every((action) => SUPPORTED_REQUIRED_ACTIONS.includes(action))) return c.json({ errorMessage: 'Provided invalid required actions' }, 400);
@@ -121,12 +117,8 @@ export function createAdminApi(deps: AdminApiDeps): Hono<Env> {
     if (refusal) return refusal;
     const user = users.get(c.req.param('id'));
     if (!user) return c.json(USER_NOT_FOUND, 404);
-    const text = await readLimitedText(c.req.raw, MAX_BODY_BYTES);
-    if (text === null) return c.json({ errorMessage: 'Request body too large' }, 413);
-    const json = safeJson(text);
-    if (json === INVALID_JSON) return c.json({ errorMessage: 'Request body is not valid JSON' }, 400);
-    const body = parse(UserUpdateBodySchema, json);
-    if (!body.success) return badRequest(c, body.error);
+    const body = await readJsonBody(c, UserUpdateBodySchema);
+    if (body instanceof Response) return body;
     const { username, email, firstName, lastName, enabled, emailVerified, requiredActions } = body.data;
     if (username !== undefined && username.toLowerCase() !== user.username) return c.json({ field: 'username', errorMessage: 'error-user-attribute-read-only', params: ['username'] }, 400);
     if (requiredActions && !requiredActions.every((action) => SUPPORTED_REQUIRED_ACTIONS.includes(action))) return c.json({ errorMessage: 'Provided invalid required actions' }, 400);
@@ -237,6 +229,16 @@ export function createAdminApi(deps: AdminApiDeps): Hono<Env> {
   });
 
   return app;
+}
+
+/** A JSON body within the size cap that the schema accepts, or Keycloak's refusal as a Response. */
+async function readJsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<{ data: z.output<T> } | Response> {
+  const text = await readLimitedText(c.req.raw, MAX_BODY_BYTES);
+  if (text === null) return c.json({ errorMessage: 'Request body too large' }, 413);
+  const json = safeJson(text);
+  if (json === INVALID_JSON) return c.json({ errorMessage: 'Request body is not valid JSON' }, 400);
+  const body = parse(schema, json);
+  return body.success ? { data: body.data } : badRequest(c, body.error);
 }
 
 function sendEmailProblem(user: IdpUser, query: { client_id?: string; redirect_uri?: string }, realm: Realm): string | null {
