@@ -36,7 +36,8 @@ Commands:
   instance purge <id> [--yes]
                           once removeAfter has passed: take the instance out of every file above (destructive:
                           without --yes it only says what it would do); prints what is left to do by hand
-                          The instance commands edit files only, then print the remaining steps (deploy, compose, tunnel).
+                          The instance commands edit the repo's files only, then print the steps left to ops
+                          (.env, tunnel hostname, docker compose, wrangler deploy, the bucket).
 
 Inputs (environment, as on the origin host's .env):
   INSTANCES              the instance registry JSON, same value as the edge's INSTANCES var
