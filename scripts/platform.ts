@@ -1,4 +1,4 @@
-// `npm run platform -- <command>`: the ops CLI. Commands: migrate, check, backup, backups, restore. Exit 0 =
+// `npm run platform -- <command>`: the ops CLI. Commands: migrate, check, backup, backups, restore, instance. Exit 0 =
 // fine, 1 = something failed or is inconsistent, 2 = the CLI was called wrongly or its inputs are missing.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { checkPlatformConfig, formatProblems } from './ops/config-check.ts';
 import { migrateDatabases } from './ops/migrate-databases.ts';
 import { migrationExitCode, statusLine, summaryLine } from './ops/migration-report.ts';
 import { migrationTargets, parseRegistry } from './ops/migration-targets.ts';
+import { DEFAULT_GRACE_DAYS } from './ops/instance-registry-change.ts';
 import { redactUrl } from './ops/redact-url.ts';
 
 const rootDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,6 +25,19 @@ Commands:
   restore <name> --from <stamp|latest> [--yes]
                           download a backup, verify its sha256, pg_restore it over the database (destructive:
                           without --yes it only says what it would do)
+  instance add <id> --title "<Title>" [--plans STARTER,PRO,ENTERPRISE]
+                          add an instance to wrangler.toml's production INSTANCES and PLAN_MATRIX (ENTERPRISE always
+                          opens it; default ENTERPRISE only), docker-compose.yml (its services, database volume,
+                          backup variable), Prometheus' targets, deploy/env.example and the bucket's CORS origins
+  instance suspend <id>   maintenance on: the edge answers that instance's host with the maintenance page (503)
+  instance resume <id>    maintenance off; also calls off a removal in its grace period
+  instance remove <id> [--grace-days ${DEFAULT_GRACE_DAYS}]
+                          start the removal: maintenance on and "removeAfter" (today + N days, UTC); nothing deleted
+  instance purge <id> [--yes]
+                          once removeAfter has passed: take the instance out of every file above (destructive:
+                          without --yes it only says what it would do); prints what is left to do by hand
+                          The instance commands edit the repo's files only, then print the steps left to ops
+                          (.env, tunnel hostname, docker compose, wrangler deploy, the bucket).
 
 Inputs (environment, as on the origin host's .env):
   INSTANCES              the instance registry JSON, same value as the edge's INSTANCES var
@@ -49,12 +63,18 @@ Options:
   --keep-daily <n>       backup: keep every backup of the n newest days that have one (default 7)
   --keep-weekly <n>      backup: and the newest of each of the n newest weeks, Monday to Sunday UTC (default 4)
   --from <stamp|latest>  restore: which backup: latest, a stamp as listed (2026-11-21T03-00-00Z) or its key
-  --yes                  restore: really replace the database
+  --yes                  restore: really replace the database; instance purge: really purge
+  --dry-run              instance: print the changes (a diff per file) and the steps, write nothing
+  --root <dir>           instance: the checkout whose files are edited (default: this one)
+  --env-file <path>      instance: also set INSTANCES and PLAN_MATRIX in the origin host's .env (add: and a new
+                         random <ID>_DB_PASSWORD if it has none, never printed; purge: drop the instance's lines)
+  --today <YYYY-MM-DD>   instance remove, purge: the day taken as today (UTC), default the real one
   --help
 
-Exit codes: 0 all migrated / consistent / backed up / restored; 1 a database, a backup or its retention, or a
-            restore failed / the configuration is inconsistent; 2 wrong usage or missing inputs, or a restore
-            without --yes (nothing was done).
+Exit codes: 0 all migrated / consistent / backed up / restored / instance files changed (or nothing to change,
+            or a dry run); 1 a database, a backup or its retention, or a restore failed / the configuration is
+            inconsistent / an instance change would leave it inconsistent or could not be written; 2 wrong usage or
+            missing inputs, a refused instance change, or a restore or purge without --yes (nothing was done).
 Passwords in database URLs and the bucket's secret are never printed.
 `;
 
@@ -72,6 +92,13 @@ async function main(argv: string[]): Promise<number> {
       'keep-weekly': { type: 'string' },
       from: { type: 'string' },
       yes: { type: 'boolean', default: false },
+      title: { type: 'string' },
+      plans: { type: 'string' },
+      'grace-days': { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      root: { type: 'string' },
+      'env-file': { type: 'string' },
+      today: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -85,6 +112,26 @@ async function main(argv: string[]): Promise<number> {
   const instancesSource = file ? `--instances-file ${file}` : 'INSTANCES';
 
   switch (command) {
+    case 'instance': {
+      // Loaded here only: it needs the yaml and diff packages and wrangler, which the backup image does not install.
+      const { runInstanceCommand } = await import('./ops/instance-commands.ts');
+      return runInstanceCommand(
+        {
+          args: rest,
+          options: {
+            title: values.title,
+            plans: values.plans,
+            graceDays: values['grace-days'],
+            yes: values.yes,
+            dryRun: values['dry-run'],
+            root: resolve(values.root ?? rootDir),
+            envFile: values['env-file'],
+            today: values.today,
+          },
+        },
+        { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`), usageError, inputError },
+      );
+    }
     case 'backup':
     case 'backups':
     case 'restore':

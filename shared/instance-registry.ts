@@ -3,12 +3,20 @@
 import { z } from 'zod';
 import { isValidInstanceId } from './instance-id.ts';
 
-export const InstanceEntrySchema = z.object({
-  id: z.string().refine(isValidInstanceId, 'must be a lowercase id like "instance1" and not a reserved subdomain'),
-  origin: z.url({ protocol: /^https?$/ }),
-  title: z.string().min(1).max(100).optional(),
-  maintenance: z.boolean().default(false),
-});
+export const InstanceEntrySchema = z
+  .object({
+    id: z.string().refine(isValidInstanceId, 'must be a lowercase id like "instance1" and not a reserved subdomain'),
+    origin: z.url({ protocol: /^https?$/ }),
+    title: z.string().min(1).max(100).optional(),
+    maintenance: z.boolean().default(false),
+    // Set by `platform instance remove`: the day (UTC) from which `instance purge` may delete it. Until then the
+    // instance only sits in maintenance, so a removal can still be called off (`instance resume`).
+    removeAfter: z.iso.date('must be a date like 2026-12-31 (YYYY-MM-DD, UTC)').optional(),
+  })
+  .refine((entry) => entry.removeAfter === undefined || entry.maintenance, {
+    message: 'an instance scheduled for removal (removeAfter) must be in maintenance ("maintenance": true)',
+    path: ['removeAfter'],
+  });
 export type InstanceEntry = z.infer<typeof InstanceEntrySchema>;
 
 export const InstanceRegistrySchema = z

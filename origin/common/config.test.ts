@@ -86,3 +86,10 @@ describe('loadConfig: Stripe Checkout', () => {
     expect(attempt).not.toThrow(/sk_test_abc123/);
   });
 });
+
+describe('loadConfig: INSTANCES', () => {
+  it('reads an instance in its removal grace period (`platform instance remove`), which the portal lists as under maintenance', () => {
+    const instances = [{ id: 'instance1', origin: 'http://instance1:3000', maintenance: true, removeAfter: '2026-12-31' }];
+    expect((loadConfig({ ...portalEnv, INSTANCES: JSON.stringify(instances) }) as PortalConfig).instances).toEqual(instances);
+  });
+});

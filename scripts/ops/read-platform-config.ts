@@ -22,7 +22,7 @@ export type ReadResult = { ok: true; config: PlatformConfig } | { ok: false; pro
 export async function readPlatformConfig(sources: ConfigSources): Promise<ReadResult> {
   const problems: ConfigProblem[] = [];
   const registry = parseRegistry(sources.instancesJson, sources.instancesSource);
-  if (!registry.ok) problems.push(...registry.problems.map((p) => ({ area: 'registry' as const, problem: p, fix: 'give a JSON array of {"id","origin","title"?,"maintenance"} with unique ids' })));
+  if (!registry.ok) problems.push(...registry.problems.map((p) => ({ area: 'registry' as const, problem: p, fix: 'give a JSON array of {"id","origin","title"?,"maintenance","removeAfter"?} with unique ids' })));
 
   const planMatrix = parsePlanMatrix(sources.planMatrixJson);
   if (!planMatrix.ok) problems.push({ area: 'plan-matrix', problem: `PLAN_MATRIX: ${planMatrix.problem}`, fix: 'give {"STARTER":[…],"PRO":[…],"ENTERPRISE":[…]} or leave it empty for the default' });

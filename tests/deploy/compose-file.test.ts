@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SAMPLE_ENV, serviceEnvironment } from './compose-env.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -106,30 +107,22 @@ describe('the realm file: billing and plans follow the email address, so only a 
 });
 
 describe('docker-compose.yml against the origins\' own configuration checks', () => {
-  // What ops put in .env (deploy/env.example), with plausible values: each origin must start with them.
-  const SAMPLE: Record<string, string> = {
-    WIKIPLATFORM_DOMAIN: 'wikiplatform.app',
-    EDGE_ASSERTION_JWKS: JSON.stringify({ keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', kid: 'k1' }] }),
-    INSTANCES: JSON.stringify([{ id: 'instance1', origin: 'http://instance1:3000' }]),
-    S3_ENDPOINT: 'https://account.r2.cloudflarestorage.com',
-    S3_BUCKET: 'wikiplatform-media',
-    S3_ACCESS_KEY_ID: 'access-key-id',
-    S3_SECRET_ACCESS_KEY: 'secret-access-key',
-    PORTAL_CLIENT_SECRET: 'portal-client-secret-0123456789',
-    MAILGUN_API_KEY: 'mailgun-api-key-0123',
-    MAILGUN_DOMAIN: 'mg.wikiplatform.app',
-    MAIL_FROM: 'wikiplatform <welcome@mg.wikiplatform.app>',
-  };
-  const resolve = (value: string) =>
-    value.replace(/\$\{([A-Z0-9_]+)(?::?[-?]([^}]*))?\}/g, (_m, name: string, fallback?: string) => SAMPLE[name] ?? (fallback !== undefined && !/^set /.test(fallback) ? fallback : 'x'));
-
   it('gives every origin service what its configuration requires, so `docker compose up` starts them', async () => {
     const { loadConfig } = await import('../../origin/common/config.ts');
     const { loadMediaConfig } = await import('../../origin/instance/media/media-config.ts');
     for (const name of [...instances, 'portal']) {
-      const env = Object.fromEntries(Object.entries(services[name]!.environment!).map(([k, v]) => [k, resolve(String(v))]));
+      const env = serviceEnvironment(services[name]!);
       expect(() => loadConfig(env), name).not.toThrow();
       if (name !== 'portal') expect(() => loadMediaConfig(env), name).not.toThrow();
     }
+  });
+
+  it('hands the portal the plan matrix of .env (the edge\'s PLAN_MATRIX), and the default when it is empty', async () => {
+    const { loadConfig } = await import('../../origin/common/config.ts');
+    const matrix = { STARTER: ['instance1'], PRO: ['instance1'], ENTERPRISE: ['instance1', 'instance4'] };
+    expect(loadConfig(serviceEnvironment(services.portal!, { ...SAMPLE_ENV, PLAN_MATRIX: JSON.stringify(matrix) })).planMatrix).toEqual(matrix);
+    expect(loadConfig(serviceEnvironment(services.portal!)).planMatrix).toEqual({ STARTER: ['instance1'], PRO: ['instance1', 'instance2'], ENTERPRISE: ['instance1', 'instance2', 'instance3'] });
+    const example = readFileSync(join(ROOT, 'deploy/env.example'), 'utf8');
+    expect(example).toMatch(/^PLAN_MATRIX=$/m);
   });
 });
