@@ -40,8 +40,8 @@ function before(p: RestorePlanInput): string[] {
     return ['Before: stop the portal origin so nothing writes during the restore (the portal has no maintenance flag):', '          docker compose stop portal'];
   }
   const lines = [
-    `Before: put ${p.name} in maintenance at the edge so nobody writes during the restore: set "maintenance": true`,
-    `        for "${p.name}" in INSTANCES (wrangler.toml [env.production.vars]) and run wrangler deploy --env production.`,
+    `Before: put ${p.name} in maintenance at the edge so nobody writes during the restore:`,
+    `        npm run platform -- instance suspend ${p.name}, then wrangler deploy --env production.`,
   ];
   if (p.maintenance === false) lines.push(`        (The registry this command was given has "${p.name}" out of maintenance.)`);
   return lines;
@@ -50,7 +50,7 @@ function before(p: RestorePlanInput): string[] {
 export function afterRestore(p: Pick<RestorePlanInput, 'name' | 'role'>): string[] {
   if (p.role === 'portal') return ['After: start the portal origin again (docker compose start portal) and open the portal to check.'];
   return [
-    `After: take ${p.name} out of maintenance ("maintenance": false in INSTANCES, wrangler deploy --env production)`,
+    `After: take ${p.name} out of maintenance (npm run platform -- instance resume ${p.name}, wrangler deploy --env production)`,
     '       and open a few pages to check.',
   ];
 }

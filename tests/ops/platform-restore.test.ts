@@ -46,7 +46,7 @@ describe('platform restore', () => {
     expect(result.stdout).toMatch(/alpha: restoring into the database \(pg_restore 15\.\d+ --clean --if-exists --no-owner --single-transaction --exit-on-error, server 15\.\d+\)…/);
     expect(result.stdout).toMatch(new RegExp(`alpha: restored from ${key}`));
     expect(result.stdout).toContain('Before: put alpha in maintenance at the edge');
-    expect(result.stdout).toContain('After: take alpha out of maintenance ("maintenance": false in INSTANCES, wrangler deploy --env production)');
+    expect(result.stdout).toContain('After: take alpha out of maintenance (npm run platform -- instance resume alpha, wrangler deploy --env production)');
 
     // The restored wiki works on: its sequences carry on after the restored rows.
     const [user] = await db.sql<{ id: number }[]>`insert into users (sub, username, email, name) values ('sub-3', 'bob', 'bob@example.com', 'Bob') returning id`;
