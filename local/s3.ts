@@ -1,4 +1,5 @@
 // A local S3-compatible server that really checks SigV4 signatures (@20minutes/s3rver), standing in for R2.
+import type { Server } from 'node:http';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { corsPolicyToS3Xml, localizeCorsPolicy, R2CorsPolicySchema } from '../deploy/r2/cors-rules.ts';
@@ -9,6 +10,8 @@ import S3rverModule from '@20minutes/s3rver';
 interface S3rverInstance {
   run(): Promise<{ port: number; address: string }>;
   close(): Promise<void>;
+  /** Set once run() has resolved. */
+  httpServer?: Server;
 }
 type S3rverCtor = new (options: Record<string, unknown>) => S3rverInstance;
 const S3rver = S3rverModule as S3rverCtor;
@@ -65,6 +68,12 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     bucket: options.bucket,
     region: 'auto',
     ...LOCAL_S3_CREDENTIALS,
-    close: () => server.close(),
+    // A shutdown, not a drain: a client that abandoned a download mid-body (an export cut short) would
+    // otherwise hold close() until the socket times out.
+    close: async () => {
+      const closing = server.close();
+      server.httpServer?.closeAllConnections();
+      await closing;
+    },
   };
 }

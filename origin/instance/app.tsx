@@ -7,6 +7,7 @@ import { createMetrics } from '../common/metrics.ts';
 import type { InstanceDeps, InstanceEnv } from './deps.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '#shared/errors';
+import { exportApi } from './routes/api-export.ts';
 import { miscApi } from './routes/api-misc.ts';
 import { pageApi } from './routes/api-pages.ts';
 import { trashApi } from './routes/api-trash.ts';
@@ -56,6 +57,7 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
   app.route('/', pageApi(services));
   app.route('/', trashApi(services));
   app.route('/', miscApi(services));
+  app.route('/', exportApi(services));
   if (deps.media) app.route('/', deps.media.routes);
   app.use('/_*', sameSiteOnly);
   app.route('/', editRoutes(services));

@@ -14,9 +14,18 @@ export interface StorageUsage {
   pendingBytes: number;
   quotaBytes: number;
 }
+import type { MediaRow } from './media/media-store.ts';
 import type { InstanceSchema } from './schema.ts';
 import type { InstanceSettings } from './store/settings.ts';
 import type { UserRecord } from './store/users.ts';
+
+/** What a wiki export reads of the uploaded files: their records, and their bytes from storage. */
+export interface MediaFiles {
+  /** Newest first; `before` is the id the previous page ended with. */
+  list(options: { limit: number; before?: number }): Promise<MediaRow[]>;
+  /** The stored bytes, unread; null when storage has no such object. */
+  open(key: string): Promise<{ size: number; body: ReadableStream<Uint8Array> } | null>;
+}
 
 export interface InstanceDeps {
   instanceId: string;
@@ -28,7 +37,7 @@ export interface InstanceDeps {
   metrics?: Metrics;
   isDraining?: () => boolean;
   /** Uploaded files (issue 5): the /api/media routes and the storage origin browsers upload to. Absent = no uploads. */
-  media?: { routes: Hono<any>; storageOrigin: string; usage: () => Promise<StorageUsage> };
+  media?: { routes: Hono<any>; storageOrigin: string; usage: () => Promise<StorageUsage>; files: MediaFiles };
 }
 
 export type InstanceDb = Database<InstanceSchema>['db'];

@@ -1,6 +1,8 @@
 // Issue 5 end to end, in Chromium through the edge: upload an image from the editor straight to storage,
 // see it rendered in the page, download it.
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { openBrowser, type Browser } from '../support/browser.ts';
 import { fillSignInForm, signInAt, usePlatformAndBrowser } from '../support/e2e.ts';
@@ -11,7 +13,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const ctx = usePlatformAndBrowser();
 
 describe('media in Chromium, through the edge', () => {
-  it('uploads an image from the editor straight to storage, renders it, downloads it, and counts it in the admin storage usage', async () => {
+  it('uploads an image from the editor straight to storage, renders it, downloads it, counts it in the admin storage usage, and the admin exports it with the page', async () => {
     const base = ctx.env.platform.info.urls.instance1!;
     const page = await ctx.browser.context.newPage();
     const storagePuts: string[] = [];
@@ -58,6 +60,14 @@ describe('media in Chromium, through the edge', () => {
       await Promise.all([page.waitForURL(`${base}/_settings`), fillSignInForm(page, 'admin')]);
       const usage = page.locator('[data-testid="storage-usage"]');
       expect(await usage.textContent()).toMatch(new RegExp(`1 file, ${PNG.length} bytes of 5 GB used`));
+
+      // The export, streamed from the origin through the edge into a real browser download.
+      const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download the wiki' }).click()]);
+      expect(exported.suggestedFilename()).toMatch(/^instance1-wiki-\d{4}-\d{2}-\d{2}\.zip$/);
+      const files = unzipSync(new Uint8Array(await readFile((await exported.path())!)));
+      const imageFile = `media/${src!.split('/uploads/')[1]}`;
+      expect(Buffer.from(files[imageFile]!).equals(PNG)).toBe(true);
+      expect(strFromU8(files['pages/architecture.md']!)).toContain(`](../${imageFile})`);
     } finally {
       await admin.close();
     }

@@ -4,7 +4,7 @@ import type { Sql } from 'postgres';
 import type { Logger } from '../../common/logger.ts';
 import type { MediaConfig } from './media-config.ts';
 import { createMediaApiRoutes } from './media-routes.ts';
-import { mediaDb, mediaUsage } from './media-store.ts';
+import { listMedia, mediaDb, mediaUsage } from './media-store.ts';
 import { createObjectStore } from './object-store.ts';
 import { startUploadSweeper } from './sweeper.ts';
 
@@ -14,6 +14,7 @@ export function createInstanceMedia(deps: { instanceId: string; sql: Sql; config
   return {
     routes: createMediaApiRoutes({ instanceId: deps.instanceId, db, store, config: deps.config }),
     usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: deps.config.quotaBytes }),
+    files: { list: (options: { limit: number; before?: number }) => listMedia(db, options), open: (key: string) => store.get(key) },
     startSweeper: () =>
       startUploadSweeper({
         db,

@@ -1,5 +1,5 @@
-// The two storage calls an instance makes itself: HEAD (did the browser's PUT land, as signed?) and
-// DELETE. Bodies never pass through here.
+// The storage calls an instance makes itself: HEAD (did the browser's PUT land, as signed?), DELETE, and
+// GET for a wiki export (the only time file bytes pass through an origin: uploads and downloads do not).
 import { AwsClient } from 'aws4fetch';
 import { objectUrl } from '#shared/media-key';
 import type { S3Settings } from '#shared/s3-settings';
@@ -12,6 +12,8 @@ export interface StoredObject {
 
 export interface ObjectStore {
   head(key: string): Promise<StoredObject | null>;
+  /** The object's bytes as a stream, unread; null when there is no such object. */
+  get(key: string): Promise<(StoredObject & { body: ReadableStream<Uint8Array> }) | null>;
   /** Idempotent: deleting a missing object succeeds, as in S3. */
   delete(key: string): Promise<void>;
 }
@@ -32,16 +34,29 @@ export function createObjectStore(storage: S3Settings): ObjectStore {
     retries: 2,
   });
   const url = (key: string) => objectUrl(storage.endpoint, storage.bucket, key);
+  const described = (res: Response): StoredObject => ({
+    size: Number(res.headers.get('content-length') ?? Number.NaN),
+    contentType: res.headers.get('content-type') ?? '',
+    etag: res.headers.get('etag'),
+  });
   return {
     async head(key) {
       const res = await client.fetch(url(key), { method: 'HEAD' });
       if (res.status === 404) return null;
       if (!res.ok) throw new StorageError('HEAD', res.status);
-      return {
-        size: Number(res.headers.get('content-length') ?? Number.NaN),
-        contentType: res.headers.get('content-type') ?? '',
-        etag: res.headers.get('etag'),
-      };
+      return described(res);
+    },
+    async get(key) {
+      const res = await client.fetch(url(key));
+      if (res.status === 404 || !res.body) {
+        await res.body?.cancel();
+        return null;
+      }
+      if (!res.ok) {
+        await res.body.cancel();
+        throw new StorageError('GET', res.status);
+      }
+      return { ...described(res), body: res.body };
     },
     async delete(key) {
       const res = await client.fetch(url(key), { method: 'DELETE' });

@@ -22,4 +22,9 @@ describe('instance roles', () => {
     expect(can('editor', 'manage_settings')).toBe(false);
     expect(can('admin', 'manage_people')).toBe(true);
   });
+  it('lets only admins export the whole wiki', () => {
+    expect(can('reader', 'export')).toBe(false);
+    expect(can('editor', 'export')).toBe(false);
+    expect(can('admin', 'export')).toBe(true);
+  });
 });

@@ -5,12 +5,13 @@ import { isPlatformAdmin } from '#shared/plan-matrix';
 export const ROLES = ['reader', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Action = 'read' | 'write' | 'purge' | 'manage_people' | 'manage_settings';
+export type Action = 'read' | 'write' | 'purge' | 'manage_people' | 'manage_settings' | 'export';
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
   reader: new Set(['read']),
   editor: new Set(['read', 'write']),
-  admin: new Set(['read', 'write', 'purge', 'manage_people', 'manage_settings']),
+  // Exporting reads every page and file at once: a bulk copy, and costly, so it is for admins.
+  admin: new Set(['read', 'write', 'purge', 'manage_people', 'manage_settings', 'export']),
 };
 
 export function isRole(value: unknown): value is Role {

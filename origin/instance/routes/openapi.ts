@@ -19,6 +19,7 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such page, revision or user',
   409: 'Stale revision (details.currentRevision, details.current) or path taken',
   422: 'The revisions differ in too many lines to compare (details.maxChanges)',
+  429: 'Busy: try again later',
 };
 const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
 const body = (schema: z.ZodType) => ({ required: true, ...json(z.toJSONSchema(schema, { io: 'input' })) });
@@ -118,6 +119,14 @@ export const openApiDocument = {
     '/api/settings': {
       get: { summary: 'Instance settings (admins)', responses: { 200: ok('Settings'), ...errors(403) } },
       put: { summary: 'Change settings (admins); changing searchLanguage re-indexes every page', requestBody: body(SettingsBody), responses: { 200: ok('Settings'), ...errors(400, 403) } },
+    },
+    '/api/export': {
+      get: {
+        summary: 'The whole wiki as a zip (admins): every live page as Markdown with YAML front matter, the uploaded files, a manifest (wiki.json)',
+        description: 'Streamed as it is written. One export at a time per instance (429 while one runs). Browsers must start it from this wiki itself (Sec-Fetch-Site same-origin or none).',
+        parameters: [{ name: 'media', in: 'query', schema: { type: 'string', enum: ['0', '1'], default: '1' }, description: '0 leaves the uploaded files out' }],
+        responses: { 200: { description: 'The archive', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }, ...errors(400, 403, 429) },
+      },
     },
   },
   components: {

@@ -3,7 +3,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Sql } from 'postgres';
 import { loadStaticAssets, type StaticAssets } from '../../common/static-assets.ts';
-import type { InstanceDb, InstanceDeps, StorageUsage } from '../deps.ts';
+import type { Logger } from '../../common/logger.ts';
+import type { InstanceDb, InstanceDeps, MediaFiles, StorageUsage } from '../deps.ts';
 import type { Metrics } from '../../common/metrics.ts';
 import { createDirectory, type Directory } from './identify.ts';
 import { branchFor, buildTree, type TreeNode } from '../policy/tree.ts';
@@ -21,6 +22,9 @@ export interface InstanceServices {
   uploads: boolean;
   /** Uploaded files against the quota, when media storage is configured. */
   storageUsage?: () => Promise<StorageUsage>;
+  /** Uploaded files' records and bytes, for a wiki export, when media storage is configured. */
+  mediaFiles?: MediaFiles;
+  logger: Logger;
   db: InstanceDb;
   /** The same pool without drizzle, for the hot read path. */
   sql: Sql;
@@ -98,6 +102,8 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
     publicUrlPattern: deps.publicUrlPattern,
     uploads: deps.media !== undefined,
     storageUsage: deps.media?.usage,
+    mediaFiles: deps.media?.files,
+    logger: deps.logger,
     db: deps.database.db,
     sql,
     directory: createDirectory(deps.database.db),

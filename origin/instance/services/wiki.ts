@@ -43,6 +43,7 @@ const ACTION_WORDS: Record<Action, string> = {
   purge: 'purge pages from the trash',
   manage_people: 'change roles',
   manage_settings: 'change settings',
+  export: 'export the wiki',
 };
 
 export function requireRole(actor: Actor, action: Action): void {

@@ -120,6 +120,27 @@ export async function pageLivePages(db: Executor, options: { prefix?: string; li
   return pageOf(rows, options.limit, (last) => last.path);
 }
 
+/**
+ * Live pages with their Markdown, in path order from after `after`: what a wiki export writes. The
+ * export walks these in batches, so no query holds every page's content at once.
+ */
+export async function livePagesWithContent(db: Executor, options: { limit: number; after?: string }) {
+  return db
+    .select({
+      path: pages.path,
+      title: pages.title,
+      content: pages.content,
+      revision: pages.revision,
+      createdAt: pages.createdAt,
+      updatedAt: pages.updatedAt,
+      updatedBy: pages.updatedByName,
+    })
+    .from(pages)
+    .where(and(isNull(pages.deletedAt), options.after === undefined ? undefined : gt(pages.path, options.after)))
+    .orderBy(asc(pages.path))
+    .limit(options.limit);
+}
+
 /** Microseconds since 1970 of the deletion, exact (a JavaScript Date would drop the last three digits). */
 const deletedMicros = sql<string>`(extract(epoch from ${pages.deletedAt}) * 1000000)::bigint`;
 

@@ -87,6 +87,17 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
           <progress max={props.usage.quotaBytes} value={props.usage.storedBytes + props.usage.pendingBytes} />
         </section>
       )}
+      <section data-testid="export">
+        <h2>Export</h2>
+        <p>
+          A zip of every page as Markdown (with its title, path and dates in front matter){props.usage ? ', the uploaded files,' : ''} and a
+          manifest, <code>wiki.json</code>. Pages in the trash and the history are not included.
+        </p>
+        <p class="form-actions">
+          <a class="button" href="/api/export" download>Download the wiki</a>
+          {props.usage && <a href="/api/export?media=0" download>Pages only</a>}
+        </p>
+      </section>
     </Layout>
   );
 }

@@ -11,11 +11,11 @@ import { MIGRATIONS } from '../../../origin/migrations.ts';
 import { createInstanceApp } from '../../../origin/instance/app.tsx';
 import type { InstanceDeps } from '../../../origin/instance/deps.ts';
 import { createMediaApiRoutes } from '../../../origin/instance/media/media-routes.ts';
-import { mediaDb, mediaUsage } from '../../../origin/instance/media/media-store.ts';
+import { listMedia, mediaDb, mediaUsage } from '../../../origin/instance/media/media-store.ts';
 import { runMediaMigrations } from '../../../origin/instance/media/migrate.ts';
 import { createObjectStore } from '../../../origin/instance/media/object-store.ts';
 import { instanceSchema, type InstanceSchema } from '../../../origin/instance/schema.ts';
-import { startTestS3 } from '../../media/local-s3.ts';
+import { startTestS3, type TestS3 } from '../../media/local-s3.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { createTestEdge, identity as defaultIdentity, type TestEdge } from './edge-keys.ts';
 
@@ -39,6 +39,8 @@ export interface InstanceHarness {
   testDatabase: TestDatabase;
   logLines: string[];
   app: ReturnType<typeof createInstanceApp>;
+  /** The local S3 server, when started with `media: true`. */
+  s3?: TestS3;
   request(path: string, options?: RequestOptions): Promise<Response>;
   /** JSON request that returns status and parsed body. */
   api<T = any>(path: string, options?: RequestOptions): Promise<{ status: number; body: T }>;
@@ -73,8 +75,10 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
     await runMediaMigrations(testDatabase.url);
     const db = mediaDb(database.sql);
     const config = { quotaBytes: 5 * 2 ** 30, planCaps: { STARTER: 10 * 2 ** 20, PRO: 100 * 2 ** 20, ENTERPRISE: 2 ** 30 } };
+    const store = createObjectStore(s3.settings);
     media = {
-      routes: createMediaApiRoutes({ instanceId, db, store: createObjectStore(s3.settings), config }),
+      routes: createMediaApiRoutes({ instanceId, db, store, config }),
+      files: { list: (options) => listMedia(db, options), open: (key) => store.get(key) },
       storageOrigin: new URL(s3.settings.endpoint).origin,
       usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: config.quotaBytes }),
     };
@@ -112,6 +116,7 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
     testDatabase,
     logLines,
     app,
+    s3,
     request,
     async api(path, options) {
       const res = await request(path, { ...options, headers: { accept: 'application/json', ...options?.headers } });
