@@ -8,6 +8,7 @@ import type { InstanceDeps, InstanceEnv } from './deps.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '#shared/errors';
 import { exportApi } from './routes/api-export.ts';
+import { importApi } from './routes/api-import.ts';
 import { miscApi } from './routes/api-misc.ts';
 import { pageApi } from './routes/api-pages.ts';
 import { trashApi } from './routes/api-trash.ts';
@@ -20,9 +21,12 @@ import { sameSiteOnly } from './routes/ui-support.ts';
 import { viewRoutes } from './routes/ui-view.tsx';
 import { identify } from './services/identify.ts';
 import { createServices, type InstanceServices } from './services/services.tsx';
+import { MAX_IMPORT_BYTES } from './services/wiki-import.ts';
 import { ErrorPage } from './views/layout.tsx';
 import { uiContext } from './views/ui-context.ts';
 
+/** The two routes that take a zip of pages (routes/api-import.ts, the settings page's form). */
+const IMPORT_PATHS = new Set(['/api/import', '/_import']);
 /** Pages are capped at 500k characters; this leaves room for JSON escaping and form encoding. */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
@@ -47,9 +51,15 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
       throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024 / 1024} MB.`);
     },
   });
+  const limitImport = bodyLimit({
+    maxSize: MAX_IMPORT_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', `An import archive is limited to ${MAX_IMPORT_BYTES / 1024 / 1024} MB.`);
+    },
+  });
   // Only for methods with a body, chosen by the router: bodyLimit reads `request.body`, which makes
   // @hono/node-server build a full Request object, and a GET should not even pass through the layer.
-  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody);
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', (c, next) => (IMPORT_PATHS.has(c.req.path) ? limitImport(c, next) : limitBody(c, next)));
   app.use(identify(services.directory));
   // Before the API as before the forms: a bodiless POST (restore, trash) needs no JSON to be forged.
   app.use('/api/*', sameSiteOnly);
@@ -58,6 +68,7 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
   app.route('/', trashApi(services));
   app.route('/', miscApi(services));
   app.route('/', exportApi(services));
+  app.route('/', importApi(services));
   if (deps.media) app.route('/', deps.media.routes);
   app.use('/_*', sameSiteOnly);
   app.route('/', editRoutes(services));

@@ -88,7 +88,7 @@ describe('wiki export', () => {
     expect(onboarding.front).toMatchObject({ title: 'Onboarding', path: '/handbook/onboarding', revision: 1, updatedBy: 'Eve Editor' });
     // Without the files, links to them still point to the wiki.
     expect(onboarding.body).toContain(`![Team photo](${mediaPath(photoKey)})`);
-    expect(frontMatter(strFromU8(files['pages/handbook.md']!)).body).toBe('# Handbook\n\nSee [[Onboarding]].\n');
+    expect(frontMatter(strFromU8(files['pages/handbook.md']!)).body).toBe('# Handbook\n\nSee [[Onboarding]].');
     expect(frontMatter(strFromU8(files['pages/_index.md']!)).front).toMatchObject({ title: 'Home', path: '/' });
 
     const manifest = JSON.parse(strFromU8(files['wiki.json']!));

@@ -59,7 +59,7 @@ describe('wiki export layout', () => {
     const [, front, rest] = /^---\n([\s\S]*?)---\n\n([\s\S]*)$/.exec(doc)!;
     expect(parse(front!)).toEqual({ title: 'yes', path: '/notes', revision: 3, created: '2026-01-02T03:04:05.000Z', updated: '2026-02-03T04:05:06.000Z', updatedBy: 'Ada: "the" Admin' });
     expect(parse(front!, { version: '1.1' }).title).toBe('yes');
-    expect(rest).toBe('---\nnot front matter\n---\nbody\n');
+    expect(rest).toBe('---\nnot front matter\n---\nbody');
   });
 
   it('names the archive after the instance and the day', () => {

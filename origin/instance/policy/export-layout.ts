@@ -91,7 +91,8 @@ export function pageDocument(page: ExportedPage, body: string): string {
     // Every string quoted: a title such as "yes" or "2024-01-01" must stay a string for YAML 1.1 readers too.
     { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' },
   );
-  return `---\n${front}---\n\n${body.endsWith('\n') || body === '' ? body : `${body}\n`}`;
+  // The body exactly as stored (no newline added), so an import gives back the same Markdown.
+  return `---\n${front}---\n\n${body}`;
 }
 
 /** `instance1-wiki-2026-11-21.zip`: the instance id is a DNS label, safe in a Content-Disposition. */

@@ -5,13 +5,13 @@ import { isPlatformAdmin } from '#shared/plan-matrix';
 export const ROLES = ['reader', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Action = 'read' | 'write' | 'purge' | 'manage_people' | 'manage_settings' | 'export';
+export type Action = 'read' | 'write' | 'purge' | 'manage_people' | 'manage_settings' | 'export' | 'import';
 
 const ALLOWED: Record<Role, ReadonlySet<Action>> = {
   reader: new Set(['read']),
   editor: new Set(['read', 'write']),
-  // Exporting reads every page and file at once: a bulk copy, and costly, so it is for admins.
-  admin: new Set(['read', 'write', 'purge', 'manage_people', 'manage_settings', 'export']),
+  // Exporting and importing read or write every page at once: bulk and costly, so they are for admins.
+  admin: new Set(['read', 'write', 'purge', 'manage_people', 'manage_settings', 'export', 'import']),
 };
 
 export function isRole(value: unknown): value is Role {

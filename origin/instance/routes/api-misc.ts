@@ -38,7 +38,7 @@ export function miscApi(services: InstanceServices) {
     return c.json({
       user: { id: user.id, sub: user.sub, username: user.username, email: user.email, name: user.name, role },
       instance: { id: services.instanceId, title: c.var.settings.title || services.instanceId },
-      permissions: { write: can(role, 'write'), purge: can(role, 'purge'), managePeople: can(role, 'manage_people'), manageSettings: can(role, 'manage_settings'), export: can(role, 'export') },
+      permissions: { write: can(role, 'write'), purge: can(role, 'purge'), managePeople: can(role, 'manage_people'), manageSettings: can(role, 'manage_settings'), export: can(role, 'export'), import: can(role, 'import') },
     });
   });
 

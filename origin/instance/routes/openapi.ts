@@ -19,6 +19,8 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'No such page, revision or user',
   409: 'Stale revision (details.currentRevision, details.current) or path taken',
   422: 'The revisions differ in too many lines to compare (details.maxChanges)',
+  413: 'The body is too large',
+  415: 'Send the body with the content type named',
   429: 'Busy: try again later',
 };
 const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
@@ -119,6 +121,14 @@ export const openApiDocument = {
     '/api/settings': {
       get: { summary: 'Instance settings (admins)', responses: { 200: ok('Settings'), ...errors(403) } },
       put: { summary: 'Change settings (admins); changing searchLanguage re-indexes every page', requestBody: body(SettingsBody), responses: { 200: ok('Settings'), ...errors(400, 403) } },
+    },
+    '/api/import': {
+      post: {
+        summary: 'Create pages from a zip of Markdown (admins): an export of this platform, or any folder of .md files (folders give the hierarchy)',
+        description: 'All or nothing: any file with a problem refuses the whole archive (400, details.problems names each file). Paths that already have a page are left alone and listed in `existing`. At most 50 MB, 2000 pages.',
+        requestBody: { required: true, content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } },
+        responses: { 201: ok('Pages created: `created` (id, path), `existing` (paths left alone)'), 200: ok('Nothing new: every path already had a page'), ...errors(400, 403, 409, 413, 415) },
+      },
     },
     '/api/export': {
       get: {

@@ -7,6 +7,7 @@ import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
 import { can, isRole } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
+import { importWiki, type ImportResult } from '../services/wiki-import.ts';
 import { searchLanguages } from '../store/settings.ts';
 import { assignRole, listUsers } from '../store/users.ts';
 import { PeopleScreen, SettingsScreen } from '../views/admin.tsx';
@@ -50,6 +51,28 @@ export function adminRoutes(services: InstanceServices) {
     requireRole(actorOf(c), 'manage_settings');
     const usage = await services.storageUsage?.();
     return c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} usage={usage} saved={c.req.query('saved') === '1'} />);
+  });
+
+  app.post('/_import', async (c) => {
+    requireRole(actorOf(c), 'import');
+    const form = await c.req.parseBody().catch(() => {
+      throw new AppError('bad_request', 'The form could not be read.');
+    });
+    const archive = form.archive;
+    const screen = async (props: { imported?: ImportResult; error?: string; problems?: string[] }, status: 200 | 400) =>
+      c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} usage={await services.storageUsage?.()} {...props} />, status);
+    if (!(archive instanceof File) || archive.size === 0) return screen({ error: 'Choose a .zip file to import.' }, 400);
+    try {
+      const imported = await importWiki(services.wiki, actorOf(c), new Uint8Array(await archive.arrayBuffer()), c.var.settings.searchLanguage);
+      services.logger.info({ rid: c.var.requestId, created: imported.created.length, existing: imported.existing.length }, 'pages imported');
+      return screen({ imported }, 200);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'validation_failed' || err.code === 'bad_request')) {
+        const problems = (err.details as { problems?: string[] } | undefined)?.problems;
+        return screen({ error: problems ? 'Nothing was imported:' : err.message, problems }, 400);
+      }
+      throw err;
+    }
   });
 
   app.post('/_settings', async (c) => {

@@ -9,7 +9,7 @@ import { titleKey, type LinkRef, type Resolution } from '../policy/render/link-r
 import { can, type Action, type Role } from '../policy/roles.ts';
 import { addAlias, linkersOf, replaceLinks, resolveRefs } from '../store/links.ts';
 import {
-  deleteTrashed, findPage, insertPage, markRestored, markTrashed, updatePageIfAt, updateRendering, type PageRow,
+  deleteTrashed, findLiveByPath, findPage, insertPage, markRestored, markTrashed, updatePageIfAt, updateRendering, type PageRow,
 } from '../store/pages.ts';
 import { findRevision, insertRevision } from '../store/revisions.ts';
 
@@ -44,6 +44,7 @@ const ACTION_WORDS: Record<Action, string> = {
   manage_people: 'change roles',
   manage_settings: 'change settings',
   export: 'export the wiki',
+  import: 'import pages',
 };
 
 export function requireRole(actor: Actor, action: Action): void {
@@ -172,23 +173,49 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     return page;
   }
 
+  async function insertNew(tx: Executor, actor: Actor, path: string, input: CreateInput, language: string): Promise<PageRow> {
+    const { rendered, resolution } = await renderWithLinks(tx, input.content, path);
+    const page = await insertPage(tx, { path, title: input.title, content: input.content, rendered, authorId: actor.id, language });
+    await insertRevision(tx, { pageId: page.id, revision: 1, path, title: input.title, content: input.content, message: input.message?.trim() || 'Created', authorId: actor.id });
+    await replaceLinks(tx, page.id, rendered.refs, resolution);
+    // Links that led nowhere until now point at the new page.
+    await rerenderLinkers(tx, [], refsOf(page), language, page.id);
+    return page;
+  }
+
   return {
     async create(actor: Actor, input: CreateInput, language: string): Promise<PageRow> {
       requireRole(actor, 'write');
       const path = checkedPath(input.path ?? input.title);
-      const row = await transaction(async (tx) => {
-        const { rendered, resolution } = await renderWithLinks(tx, input.content, path);
-        const page = await insertPage(tx, { path, title: input.title, content: input.content, rendered, authorId: actor.id, language });
-        await insertRevision(tx, { pageId: page.id, revision: 1, path, title: input.title, content: input.content, message: input.message?.trim() || 'Created', authorId: actor.id });
-        await replaceLinks(tx, page.id, rendered.refs, resolution);
-        // Links that led nowhere until now point at the new page.
-        await rerenderLinkers(tx, [], refsOf(page), language, page.id);
-        return page;
-      }).catch((err) => {
+      const row = await transaction((tx) => insertNew(tx, actor, path, input, language)).catch((err) => {
         throw isUniqueViolation(err) ? pathTaken(path) : err;
       });
       onSave('created');
       return row;
+    },
+
+    /**
+     * Creates every page of an import in one transaction: all of them or, on any failure, none. A path
+     * that already has a live page is left alone and reported, never overwritten.
+     */
+    async importPages(actor: Actor, input: readonly (CreateInput & { path: string })[], message: string, language: string) {
+      requireRole(actor, 'import');
+      const result = await transaction(async (tx) => {
+        const created: { id: number; path: string }[] = [];
+        const existing: string[] = [];
+        for (const page of input) {
+          const path = checkedPath(page.path);
+          if (await findLiveByPath(tx, path)) existing.push(path);
+          else created.push(await insertNew(tx, actor, path, { ...page, message }, language));
+        }
+        return { created: created.map(({ id, path }) => ({ id, path })), existing };
+      }).catch((err) => {
+        // Another save took one of the paths while the import ran: nothing was written; importing again skips it.
+        if (isUniqueViolation(err)) throw new AppError('conflict', 'A page was created at one of the imported paths during the import. Nothing was imported; try again.');
+        throw err;
+      });
+      if (result.created.length > 0) changed(undefined);
+      return result;
     },
 
     async update(actor: Actor, id: number, input: UpdateInput, language: string): Promise<PageRow> {

@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // People (everyone sees who is here; admins change roles) and instance settings (admins only).
+import type { ImportResult } from '../services/wiki-import.ts';
 import { formatBytes } from '#shared/media-policy';
 import type { StorageUsage } from '../deps.ts';
 import { ROLES } from '../policy/roles.ts';
@@ -53,13 +54,19 @@ export function PeopleScreen(props: { ui: UiContext; people: PersonRow[]; pager:
   );
 }
 
-export function SettingsScreen(props: { ui: UiContext; settings: InstanceSettings; languages: string[]; usage?: StorageUsage; saved?: boolean; error?: string }) {
+export function SettingsScreen(props: { ui: UiContext; settings: InstanceSettings; languages: string[]; usage?: StorageUsage; saved?: boolean; error?: string; problems?: string[]; imported?: ImportResult }) {
   const { ui, settings } = props;
   return (
     <Layout ui={ui} title="Settings">
       <h1>Settings</h1>
       {props.saved && <p class="notice" role="status">Settings saved.</p>}
       {props.error && <p class="notice error" role="alert">{props.error}</p>}
+      {props.problems && (
+        <ul class="notice error" data-testid="import-problems">
+          {props.problems.map((problem) => <li>{problem}</li>)}
+        </ul>
+      )}
+      {props.imported && <ImportSummary result={props.imported} />}
       <form method="post" action="/_settings" class="stack" data-testid="settings">
         <label>Title<input type="text" name="title" value={settings.title ?? ''} placeholder={ui.instanceId} maxlength={100} /></label>
         <label>Description<textarea name="description" rows={3} maxlength={2000}>{settings.description}</textarea></label>
@@ -98,6 +105,35 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
           {props.usage && <a href="/api/export?media=0" download>Pages only</a>}
         </p>
       </section>
+      <section data-testid="import">
+        <h2>Import</h2>
+        <p>
+          Pages from a zip of Markdown files: an export of a wiki of this platform, or a folder of <code>.md</code> files from
+          another tool (folders become the page hierarchy; a title in front matter or the first heading names a page). A path that
+          already has a page is left as it is. All or nothing: if one file has a problem, nothing is imported and the problems are listed.
+        </p>
+        <form method="post" action="/_import" enctype="multipart/form-data" class="form-actions">
+          <input type="file" name="archive" accept=".zip,application/zip" required />
+          <button type="submit">Import pages</button>
+        </form>
+      </section>
     </Layout>
+  );
+}
+
+function ImportSummary(props: { result: ImportResult }) {
+  const { created, existing } = props.result;
+  return (
+    <div class="notice" role="status" data-testid="import-summary">
+      <p>
+        Imported {created.length} page{created.length === 1 ? '' : 's'}.
+        {existing.length > 0 && ` ${existing.length} path${existing.length === 1 ? '' : 's'} already had a page and ${existing.length === 1 ? 'was' : 'were'} left as ${existing.length === 1 ? 'it was' : 'they were'}: ${existing.slice(0, 20).join(', ')}${existing.length > 20 ? ', …' : ''}.`}
+      </p>
+      {created.length > 0 && (
+        <ul>
+          {created.slice(0, 50).map((page) => <li><a href={page.path}>{page.path}</a></li>)}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -21,7 +21,7 @@ import { createTestEdge, identity as defaultIdentity, type TestEdge } from './ed
 
 export interface RequestOptions {
   method?: string;
-  /** JSON body (sent with content-type application/json) or a form (URLSearchParams). */
+  /** JSON body (sent with content-type application/json), a form (URLSearchParams, FormData) or bytes (Uint8Array). */
   body?: unknown;
   as?: Identity | null;
   audience?: string;
@@ -102,6 +102,9 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
     if (options.body instanceof URLSearchParams) {
       body = options.body;
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    } else if (options.body instanceof Uint8Array || options.body instanceof FormData) {
+      // Bytes as they are (an upload); a FormData sets its own multipart content type.
+      body = options.body as BodyInit;
     } else if (options.body !== undefined) {
       body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
