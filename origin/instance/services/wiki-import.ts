@@ -3,7 +3,7 @@
 // about, so a small upload cannot unpack into gigabytes.
 import { Uint8ArrayReader, ZipReader } from '@zip.js/zip.js';
 import { AppError } from '#shared/errors';
-import { isMarkdownFile, planImport, type ArchiveFile } from '../policy/import-layout.ts';
+import { isMarkdownFile, MAX_IMPORT_PAGES, planImport, type ArchiveFile } from '../policy/import-layout.ts';
 import type { Actor, Wiki } from './wiki.ts';
 
 /** The largest archive accepted, as uploaded. */
@@ -14,6 +14,8 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 /** Everything unpacked together. */
 const MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
 const MANIFEST = 'wiki.json';
+/** Files of any kind in the archive (an export also holds media/ and its README). */
+const MAX_ENTRIES = 20 * MAX_IMPORT_PAGES;
 /** Problems named in an answer; the count says how many there were. */
 const MAX_PROBLEMS_SHOWN = 50;
 
@@ -63,6 +65,11 @@ export async function readArchive(bytes: Uint8Array): Promise<{ files: ArchiveFi
     entries = await reader.getEntries();
   } catch {
     throw new AppError('bad_request', 'The upload is not a zip archive (or it is damaged).');
+  }
+  // Every entry costs a little even when skipped; a zip of a million empty names is not a wiki.
+  if (entries.length > MAX_ENTRIES) {
+    await reader.close();
+    throw refused([`The archive holds ${entries.length} entries; an import reads at most ${MAX_ENTRIES}.`]);
   }
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const files: ArchiveFile[] = [];
