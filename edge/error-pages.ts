@@ -1,5 +1,6 @@
 // The edge's own HTML pages: plan required, instance unavailable, sign-in problems, not found.
 // Static markup, every dynamic value escaped, no script (the edge CSP forbids it anyway).
+import { escapeHtml } from '#shared/escape-html';
 
 export interface PageLink {
   href: string;
@@ -14,10 +15,6 @@ export interface PageOptions {
   /** A one-button POST form (e.g. confirming a sign-out). */
   form?: { action: string; label: string };
   requestId: string;
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 export function renderPage(o: PageOptions): string {
