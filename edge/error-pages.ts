@@ -1,5 +1,6 @@
-// The edge's own HTML pages: plan required, instance unavailable, sign-in problems, not found.
+// The edge's own HTML pages: plan required, instance unavailable or closed for removal, sign-in problems, not found.
 // Static markup, every dynamic value escaped, no script (the edge CSP forbids it anyway).
+import { escapeHtml } from '#shared/escape-html';
 
 export interface PageLink {
   href: string;
@@ -14,10 +15,6 @@ export interface PageOptions {
   /** A one-button POST form (e.g. confirming a sign-out). */
   form?: { action: string; label: string };
   requestId: string;
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 export function renderPage(o: PageOptions): string {
@@ -76,6 +73,31 @@ export function instanceUnavailablePage(p: { instanceTitle: string; kind: Unavai
     heading,
     paragraphs: [paragraph],
     links: [{ href: p.portalUrl, label: 'Back to your instances' }],
+    requestId: p.requestId,
+  });
+}
+
+/**
+ * What an instance closed by `platform instance remove` tells its visitors: the day after which it may be purged
+ * (`removeAfter`, UTC), and that it can still be restored until then. The page and the JSON message say the same.
+ */
+export function scheduledRemovalNotice(instanceTitle: string, removeAfter: string): { heading: string; paragraphs: string[] } {
+  return {
+    heading: `${instanceTitle} is closed`,
+    paragraphs: [
+      `It is scheduled for removal after ${removeAfter} (UTC). Your other instances are not affected.`,
+      'Its administrators can ask platform support, through the portal, to restore it before then.',
+    ],
+  };
+}
+
+export function instanceClosedPage(p: { instanceTitle: string; removeAfter: string; portalUrl: string; requestId: string }): string {
+  const { heading, paragraphs } = scheduledRemovalNotice(p.instanceTitle, p.removeAfter);
+  return renderPage({
+    title: heading,
+    heading,
+    paragraphs,
+    links: [{ href: p.portalUrl, label: 'Go to the portal' }],
     requestId: p.requestId,
   });
 }

@@ -8,7 +8,7 @@ import { cachedAssertion } from './assertion-cache.ts';
 import { authenticate, type AuthResult } from './authenticate.ts';
 import { clearCookie, serializeCookie } from './cookies.ts';
 import type { AppDeps, EdgeContext } from './edge-context.ts';
-import { instanceUnavailablePage, planRequiredPage } from './error-pages.ts';
+import { instanceClosedPage, instanceUnavailablePage, planRequiredPage, scheduledRemovalNotice } from './error-pages.ts';
 import { wireErrorFor } from './failures.ts';
 import type { Env } from './env.ts';
 import { log } from './logger.ts';
@@ -167,12 +167,26 @@ export function gateway(deps: AppDeps) {
         if (isOriginInternalPath(c.var.url.pathname)) return errorResponse(c, 'not_found', 'Not found.');
         if (instance.maintenance) {
           c.var.logFields.reason = 'maintenance';
+          const portalUrl = `${c.var.appOrigin}/`;
+          if (instance.removeAfter) {
+            // The same code as plain maintenance (503 `unavailable`): to a client the instance is not open now either
+            // way, and a new code would break those that handle this one. The day is in details for those that show it.
+            // No Retry-After: it will not be back in minutes.
+            const notice = scheduledRemovalNotice(title, instance.removeAfter);
+            return errorResponse(
+              c,
+              'unavailable',
+              `${notice.heading}. ${notice.paragraphs.join(' ')}`,
+              instanceClosedPage({ instanceTitle: title, removeAfter: instance.removeAfter, portalUrl, requestId: c.var.rid }),
+              { removeAfter: instance.removeAfter },
+            );
+          }
           c.header('retry-after', '300');
           return errorResponse(
             c,
             'unavailable',
             `${title} is under maintenance.`,
-            instanceUnavailablePage({ instanceTitle: title, kind: 'maintenance', portalUrl: `${c.var.appOrigin}/`, requestId: c.var.rid }),
+            instanceUnavailablePage({ instanceTitle: title, kind: 'maintenance', portalUrl, requestId: c.var.rid }),
           );
         }
         const auth = await identify(c);

@@ -15,8 +15,8 @@ describe('the execute-actions email', () => {
     const message = renderActionsEmail({ to: 'a@example.test', realmDisplayName: '<Wiki>', link, actions: ['UPDATE_PASSWORD'], lifespanSeconds: 43_200 });
     expect(message.text).toContain(`\n${link}\n`);
     expect(message.text).toContain('following action(s): Update Password.');
-    expect(message.html).toContain('href="http://sso.test/realms/r/login-actions/action-token?key=abc&#38;x=&#34;y&#34;"');
-    expect(message.html).toContain('&#60;Wiki&#62;');
+    expect(message.html).toContain('href="http://sso.test/realms/r/login-actions/action-token?key=abc&amp;x=&quot;y&quot;"');
+    expect(message.html).toContain('&lt;Wiki&gt;');
     expect(message.html).not.toContain('<Wiki>');
   });
 });

@@ -1,6 +1,6 @@
 // The execute-actions email, worded like Keycloak's default theme: what to do, the link, when it expires.
 // Pure, so its escaping and wording are tested without a server.
-import { escapeHtml } from './login-page.ts';
+import { escapeHtml } from '#shared/escape-html';
 
 export interface EmailMessage {
   to: string;

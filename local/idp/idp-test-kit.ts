@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { EmailMessage } from './actions-email.ts';
 import { startIdp, type IdpHandle, type StartIdpOptions } from './idp-server.ts';
-import { CookieJar, getTokensWithPassword, send, type ResolveHost } from './login-client.ts';
+import { CookieJar, decodeHtml, getTokensWithPassword, send, type ResolveHost } from './login-client.ts';
 
 export const REALM_FILE = fileURLToPath(new URL('../../deploy/keycloak/realm-wikiplatform.json', import.meta.url));
 export const APP_URL = 'http://app.wikiplatform.localhost:8787';
@@ -121,7 +121,7 @@ export interface LinkForm {
 export async function openLink(idp: IdpHandle, link: URL, jar = new CookieJar()): Promise<LinkForm & { jar: CookieJar }> {
   const response = await send(link, jar, {}, { resolveHost: throughEdge(idp) });
   const hidden: Record<string, string> = {};
-  for (const match of response.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) hidden[match[1]!] = decodeEntities(match[2]!);
+  for (const match of response.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) hidden[match[1]!] = decodeHtml(match[2]!);
   return { status: response.status, body: response.body, hidden, jar };
 }
 
@@ -139,8 +139,4 @@ export function signIn(idp: IdpHandle, username: string, password: string) {
 /** The payload of a JWT, unverified (tests that need verification use jose against the IdP's JWKS). */
 export function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
-}
-
-function decodeEntities(value: string): string {
-  return value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
 }

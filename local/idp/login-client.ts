@@ -173,8 +173,15 @@ function realmBaseOf(url: URL): string {
   return `${url.origin}${realmPath}`;
 }
 
-function decodeHtml(value: string): string {
-  return value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+const NAMED_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** An attribute value as a browser reads it: the named entities our pages write and numeric ones, in one pass. */
+export function decodeHtml(value: string): string {
+  return value.replace(/&(?:#(\d{1,7})|(amp|lt|gt|quot|apos));/g, (entity, code?: string, name?: string) => {
+    if (name) return NAMED_ENTITIES[name]!;
+    const point = Number(code);
+    return point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+  });
 }
 
 export interface PasswordLoginOptions extends HttpOptions {

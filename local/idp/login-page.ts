@@ -1,9 +1,6 @@
 // The IdP's HTML: a sign-in form, the set-password form of an emailed link, and message pages. Self-contained (no external assets), every dynamic
 // value escaped. Field names are stable because scripts (login-client.ts) submit the form.
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from '#shared/escape-html';
 
 const STYLE = `
   *{box-sizing:border-box}

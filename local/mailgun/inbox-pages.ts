@@ -1,6 +1,7 @@
 // The developer's inbox: the list of accepted messages and one message's page. Pure string assembly,
 // every stored value escaped; a message's HTML part is never inlined here but served on its own route
 // (htmlPartDocument) into a sandboxed iframe, under a CSP without scripts.
+import { escapeHtml } from '#shared/escape-html';
 import type { StoredMessage } from './message-store.ts';
 
 const STYLE = `
@@ -140,10 +141,4 @@ ${body}
 </main>
 </body>
 </html>`;
-}
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
 }

@@ -3,6 +3,7 @@
 // HTML, every dynamic value escaped; the forms post form-encoded fields, so scripts can "pay" with fetch.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { escapeHtml } from '#shared/escape-html';
 import { formatAmount } from './catalog.ts';
 import { completeCheckout, EMAIL_PATTERN, findSession } from './checkout-sessions.ts';
 import type { StandInContext } from './stand-in-context.ts';
@@ -152,8 +153,4 @@ function page(c: Context, status: number, title: string, body: string): Response
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} · Stripe test mode</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`,
     status as 200,
   );
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

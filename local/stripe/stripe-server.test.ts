@@ -231,7 +231,7 @@ describe('the hosted Checkout page', () => {
     expect(html).toMatch(/name="email" type="email" value="ada@example.test" readonly/);
     expect(html).toContain('name="name"');
     expect(html).not.toContain('<script>');
-    expect(html).toContain('&#34;&#62;&#60;script&#62;');
+    expect(html).toContain('&quot;&gt;&lt;script&gt;');
   });
 
   it('pays: customer and active subscription created, session complete, signed events sent, redirect to success_url', async () => {

@@ -88,7 +88,7 @@ describe('loadConfig: Stripe Checkout', () => {
 });
 
 describe('loadConfig: INSTANCES', () => {
-  it('reads an instance in its removal grace period (`platform instance remove`), which the portal lists as under maintenance', () => {
+  it('reads an instance in its removal grace period (`platform instance remove`), which the portal lists as closed with its removal day', () => {
     const instances = [{ id: 'instance1', origin: 'http://instance1:3000', maintenance: true, removeAfter: '2026-12-31' }];
     expect((loadConfig({ ...portalEnv, INSTANCES: JSON.stringify(instances) }) as PortalConfig).instances).toEqual(instances);
   });

@@ -19,4 +19,13 @@ describe('portal instance catalog', () => {
   it('opens nothing to a user without a plan', () => {
     expect(instanceCatalog({ plan: null, roles: [] }, registry, DEFAULT_PLAN_MATRIX, pattern).some((e) => e.allowed)).toBe(false);
   });
+  it('carries the removal day of an instance scheduled for removal, and null for the others', () => {
+    const closing = registry.map((i) => (i.id === 'instance2' ? { ...i, maintenance: true, removeAfter: '2026-12-31' } : i));
+    const catalog = instanceCatalog({ plan: 'PRO', roles: [] }, closing, DEFAULT_PLAN_MATRIX, pattern);
+    expect(catalog.map((e) => [e.id, e.maintenance, e.removeAfter])).toEqual([
+      ['instance1', false, null],
+      ['instance2', true, '2026-12-31'],
+      ['instance3', false, null],
+    ]);
+  });
 });

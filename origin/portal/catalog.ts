@@ -10,6 +10,8 @@ export interface CatalogEntry {
   url: string;
   allowed: boolean;
   maintenance: boolean;
+  /** Closed by `platform instance remove`: the day (UTC) after which it may be purged unless restored first. */
+  removeAfter: string | null;
   /** Plans that include this instance, cheapest first (the way to upgrade when not allowed). */
   plans: Plan[];
 }
@@ -22,6 +24,7 @@ export function instanceCatalog(subject: AccessSubject, registry: InstanceRegist
     url: publicUrl(urlPattern, instance.id),
     allowed: allowed.has(instance.id),
     maintenance: instance.maintenance,
+    removeAfter: instance.removeAfter ?? null,
     plans: plansIncluding(instance.id, matrix),
   }));
 }

@@ -2,7 +2,7 @@ import { SELF } from 'cloudflare:test';
 import { inject } from 'vitest';
 import { describe, expect, it } from 'vitest';
 import { createAssertionVerifier } from '#shared/edge-assertion';
-import { baseEnv, bearer, Browser, edgeFetch, hostUrl, mintAccessToken, signIn } from './support/edge-client.ts';
+import { APP, baseEnv, bearer, Browser, edgeFetch, hostUrl, mintAccessToken, signIn } from './support/edge-client.ts';
 
 interface Echo {
   method: string;
@@ -308,6 +308,29 @@ describe('origin failures stay with their instance', () => {
     const api = await edgeFetch(hostUrl('frozen', '/api'), bearer(await admin()));
     expect(await api.json()).toMatchObject({ error: { code: 'unavailable' } });
     expect((await edgeFetch(hostUrl('instance3', '/api'), bearer(await admin()))).status).toBe(200);
+  });
+
+  it('says an instance scheduled for removal is closed, until when, and that its administrators can still have it restored', async () => {
+    const res = await new Browser().navigate(hostUrl('closing', '/wiki'));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBeNull();
+    const html = await res.text();
+    expect(html).toContain('<h1>Ada&#39;s old wiki is closed</h1>');
+    expect(html).toContain('<p>It is scheduled for removal after 2026-12-31 (UTC). Your other instances are not affected.</p>');
+    expect(html).toContain('<p>Its administrators can ask platform support, through the portal, to restore it before then.</p>');
+    expect(html).toContain(`<a class="button" href="${APP}/">Go to the portal</a>`);
+    expect(html).not.toContain('under maintenance');
+    const api = await edgeFetch(hostUrl('closing', '/api'), bearer(await admin()));
+    expect(api.status).toBe(503);
+    expect(await api.json()).toMatchObject({
+      error: {
+        code: 'unavailable',
+        message:
+          "Ada's old wiki is closed. It is scheduled for removal after 2026-12-31 (UTC). Your other instances are not affected. " +
+          'Its administrators can ask platform support, through the portal, to restore it before then.',
+        details: { removeAfter: '2026-12-31' },
+      },
+    });
   });
 
   it('uses the instance origin from the registry, not anything the client sends', async () => {

@@ -83,14 +83,14 @@ describe('host routing', () => {
     expect(((await res.json()) as { headers: Record<string, string> }).headers['x-forwarded-host']).toBe('instance4.wikiplatform.localhost');
   });
 
-  it('keeps an instance in its removal grace period (`platform instance remove`) behind the maintenance page', async () => {
+  it('keeps an instance in its removal grace period (`platform instance remove`) closed, the others open', async () => {
     const registry = JSON.parse(baseEnv.INSTANCES!) as Array<Record<string, unknown>>;
     const leaving = registry.map((i) => (i.id === 'instance2' ? { ...i, maintenance: true, removeAfter: '2026-12-31' } : i));
     const env: Env = { ...baseEnv, INSTANCES: JSON.stringify(leaving) };
     const token = await mintAccessToken({ groups: ['/ENTERPRISE'] });
     const res = await edgeFetch(hostUrl('instance2', '/api'), bearer(token), env);
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: { code: 'unavailable' } });
+    expect(await res.json()).toMatchObject({ error: { code: 'unavailable', details: { removeAfter: '2026-12-31' } } });
     expect((await edgeFetch(hostUrl('instance1', '/x'), bearer(token), env)).status).toBe(200);
   });
 });

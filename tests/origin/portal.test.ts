@@ -27,7 +27,11 @@ beforeAll(async () => {
     database,
     logger: captureLogger([]),
     verify: createAssertionVerifier(edge.jwks),
-    instances: ['instance1', 'instance2', 'instance3'].map((id) => ({ id, origin: `http://127.0.0.1:1/${id}`, title: `Wiki ${id}`, maintenance: false })),
+    instances: [
+      ...['instance1', 'instance2'].map((id) => ({ id, origin: `http://127.0.0.1:1/${id}`, title: `Wiki ${id}`, maintenance: false })),
+      // Closed by `platform instance remove`, in its grace period.
+      { id: 'instance3', origin: 'http://127.0.0.1:1/instance3', title: 'Wiki instance3', maintenance: true, removeAfter: '2026-12-31' },
+    ],
     planMatrix: DEFAULT_PLAN_MATRIX,
     publicUrlPattern: 'http://{host}.wikiplatform.localhost:8787',
     metrics: createMetrics({ instance: 'portal' }),
@@ -97,6 +101,21 @@ describe('portal', () => {
     expect(html).toContain('href="http://instance1.wikiplatform.localhost:8787/"');
     expect(html).not.toContain('href="http://instance2.wikiplatform.localhost:8787/"');
     expect(html).toMatch(/Wiki instance3: included in ENTERPRISE · <a href="\/plans\?instance=instance3">compare plans<\/a>/);
+  });
+
+  it('shows an instance scheduled for removal as closed, with its removal day, and no link to it', async () => {
+    const html = await (await get('/', identity({ plan: 'ENTERPRISE', groups: ['/ENTERPRISE'] }))).text();
+    expect(html).toContain('href="http://instance2.wikiplatform.localhost:8787/"');
+    expect(html).toContain(
+      '<li data-instance="instance3"><span>Wiki instance3 <em>(closed: to be removed after 2026-12-31 UTC; its administrators can ask support to restore it before then)</em></span></li>',
+    );
+    expect(html).not.toContain('href="http://instance3.wikiplatform.localhost:8787/"');
+    const me = await (await get('/api/me', identity({ plan: 'ENTERPRISE', groups: ['/ENTERPRISE'] }))).json();
+    expect(me.instances.map((i: { id: string; maintenance: boolean; removeAfter: string | null }) => [i.id, i.maintenance, i.removeAfter])).toEqual([
+      ['instance1', false, null],
+      ['instance2', false, null],
+      ['instance3', true, '2026-12-31'],
+    ]);
   });
 
   it('records the account on a visit', async () => {

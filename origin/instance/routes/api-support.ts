@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { AppError } from '#shared/errors';
+import { escapeHtml } from '#shared/escape-html';
 import type { InstanceEnv } from '../deps.ts';
 import { containsNul, MAX_INT4, nulRefused, requireJsonContentType } from '../policy/client-input.ts';
 import type { Actor } from '../services/wiki.ts';
@@ -40,10 +41,6 @@ export function actorOf(c: Context<InstanceEnv>): Actor {
 
 export function pageSummary(row: Pick<PageRow, 'id' | 'path' | 'title' | 'revision' | 'html'>) {
   return { id: row.id, path: row.path, title: row.title, revision: row.revision, html: row.html };
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
 /** Snippet text from Postgres → HTML: everything escaped, then only our markers become <mark>. */

@@ -3,7 +3,7 @@ import { raw } from 'hono/html';
 import { jsx } from 'hono/jsx';
 import { describe, expect, it } from 'vitest';
 import type { PageView } from '../store/page-view.ts';
-import { createPageViewRenderer, escapeHtml, renderPageViewHtml } from './page-view-html.ts';
+import { createPageViewRenderer, renderPageViewHtml } from './page-view-html.ts';
 import { PageViewScreen } from './page-view.tsx';
 import type { UiContext } from './ui-context.ts';
 
@@ -119,10 +119,5 @@ describe('renderPageViewHtml', () => {
   it('follows a settings change of the instance title', () => {
     expect(renderPageViewHtml(ui({ instanceTitle: 'Before' }), page(), '')).toContain('>Before</a>');
     expect(renderPageViewHtml(ui({ instanceTitle: 'After' }), page(), '')).toContain('>After</a>');
-  });
-
-  it('escapes like hono/jsx', () => {
-    expect(escapeHtml(`a&b<c>d"e'f`)).toBe('a&amp;b&lt;c&gt;d&quot;e&#39;f');
-    expect(escapeHtml('plain')).toBe('plain');
   });
 });

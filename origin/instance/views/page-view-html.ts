@@ -3,19 +3,11 @@
 // without the JSX renderer's per-node work and thousands-of-pieces string, which cost a page view several
 // times its database read. Change the markup in the .tsx files and here together; the test says when they
 // differ.
+import { escapeHtml } from '#shared/escape-html';
 import type { PageView } from '../store/page-view.ts';
 import { pageUrl } from './links.tsx';
 import { formatDate } from './page-view.tsx';
 import type { UiContext } from './ui-context.ts';
-
-const ESCAPED = /[&<>'"]/;
-const ESCAPED_ALL = /[&<>'"]/g;
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&#39;', '"': '&quot;' };
-
-/** Escapes text and attribute values the way hono/jsx does. */
-export function escapeHtml(text: string): string {
-  return ESCAPED.test(text) ? text.replace(ESCAPED_ALL, (ch) => ENTITIES[ch]!) : text;
-}
 
 /** The parts of the frame that depend only on the instance (title, asset URLs), escaped once. */
 interface Frame {

@@ -1,6 +1,7 @@
 // The welcome email's words, as a subject, a plain-text part and an HTML part. Pure: no I/O, so the
 // wording is tested without a mail service. It never carries a password or a sign-in token: a new
 // account's password is set through the identity provider's own single-use link, sent separately.
+import { escapeHtml } from '#shared/escape-html';
 import type { WelcomeEmail } from './ports.ts';
 
 export interface RenderedEmail {
@@ -110,11 +111,4 @@ function displayName(name: string | null): string | null {
 
 function oneLine(value: string): string {
   return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text and attribute values, escaped as hono/jsx does. */
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
 }

@@ -16,7 +16,14 @@ export function Dashboard(props: { name: string; plan: string | null; entries: C
           {open.map((e) => (
             <li data-instance={e.id}>
               {e.maintenance ? (
-                <span>{e.title} <em>(under maintenance)</em></span>
+                <span>
+                  {e.title}{' '}
+                  <em>
+                    {e.removeAfter
+                      ? `(closed: to be removed after ${e.removeAfter} UTC; its administrators can ask support to restore it before then)`
+                      : '(under maintenance)'}
+                  </em>
+                </span>
               ) : (
                 <a href={e.url}>{e.title}</a>
               )}

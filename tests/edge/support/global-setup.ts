@@ -30,6 +30,8 @@ export default async function setup(project: TestProject) {
     { id: 'offline', origin: dead, title: 'Offline wiki', maintenance: false },
     { id: 'sluggish', origin: `${echo.url}/__slow`, title: 'Sluggish wiki', maintenance: false },
     { id: 'frozen', origin: echo.url, title: 'Frozen wiki', maintenance: true },
+    // Closed by `platform instance remove`: in maintenance, with the day after which it may be purged.
+    { id: 'closing', origin: echo.url, title: "Ada's old wiki", maintenance: true, removeAfter: '2026-12-31' },
   ];
   project.provide('edgeBindings', {
     DOMAIN: TEST_DOMAIN,

@@ -2,6 +2,7 @@
 // links), let the store resolve those links, then render with the resolution and sanitise.
 import hljs from 'highlight.js';
 import MarkdownIt, { type MarkdownIt as Md, type Token } from 'markdown-it';
+import { escapeHtml } from '#shared/escape-html';
 import type { TocEntry } from '../../schema.ts';
 import { internalHref, refId, type LinkRef, type Resolution } from './link-refs.ts';
 import { headingAnchors, inlineText, taskLists, wikiLinks, type RenderEnv } from './plugins.ts';
@@ -23,10 +24,6 @@ export interface RenderedPage {
 }
 
 const LANGUAGE = /^[\w+#.-]{1,30}$/;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
 
 function createMarkdown(): Md {
   const md: Md = new MarkdownIt({
