@@ -21,6 +21,7 @@ const identity: Identity = {
   sub: 'user-1',
   username: 'pro',
   email: 'pro@example.test',
+  emailVerified: true,
   name: 'Pro User',
   plan: 'PRO',
   groups: ['/PRO'],
