@@ -1,15 +1,18 @@
 // The bucket calls the backup commands make (R2 through its S3 API, or any S3): list, head, streamed
 // upload and download, delete. Every request is signed in headers with aws4fetch; no URL is presigned, so
-// nothing printed can carry a signature. Errors name the operation, the key and S3's error code, never a
-// credential.
-import { createReadStream, createWriteStream } from 'node:fs';
+// nothing printed can carry a signature. Each is retried on a network error, a 5xx or a 429
+// (bucket-request.ts). Errors name the operation, the key and S3's error code or the network's reason,
+// never a credential.
+import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AwsClient } from 'aws4fetch';
 import { objectUrl } from '#shared/media-key';
 import type { S3Settings } from '#shared/s3-settings';
+import { refused, sendWithRetries } from './bucket-request.ts';
+import { rangeBody } from './file-range.ts';
 import { hashingStream } from './hashing-stream.ts';
-import { parseListObjectsV2, s3ErrorCode, type ListedObject } from './s3-xml.ts';
+import { parseListObjectsV2, type ListedObject } from './s3-xml.ts';
 
 /** A single PUT's limit on S3 and R2 (5 GiB); larger dumps would need a multipart upload. */
 export const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
@@ -37,25 +40,17 @@ export interface BackupStore {
   delete(key: string): Promise<void>;
 }
 
-export class StoreError extends Error {
-  constructor(operation: string, key: string, status: number, code: string | null) {
-    super(`storage ${operation} ${key} failed: HTTP ${status}${code ? ` ${code}` : ''}`);
-    this.name = 'StoreError';
-  }
-}
-
 export function createBackupStore(settings: S3Settings): BackupStore {
+  // Retries are sendWithRetries', which also retries when the network fails.
   const client = new AwsClient({
     accessKeyId: settings.accessKeyId,
     secretAccessKey: settings.secretAccessKey,
     service: 's3',
     region: settings.region,
-    retries: 2,
+    retries: 0,
   });
   const url = (key: string) => objectUrl(settings.endpoint, settings.bucket, key);
-  const fail = async (operation: string, key: string, res: Response): Promise<never> => {
-    throw new StoreError(operation, key, res.status, s3ErrorCode(await res.text().catch(() => '')));
-  };
+  const send = (operation: string, key: string, target: string, init?: RequestInit) => sendWithRetries(operation, key, () => client.fetch(target, init));
 
   return {
     async list(prefix) {
@@ -64,8 +59,8 @@ export function createBackupStore(settings: S3Settings): BackupStore {
       do {
         const query = new URLSearchParams({ 'list-type': '2', prefix });
         if (token) query.set('continuation-token', token);
-        const res = await client.fetch(`${settings.endpoint}/${encodeURIComponent(settings.bucket)}?${query}`);
-        if (!res.ok) await fail('LIST', prefix, res);
+        const res = await send('LIST', prefix, `${settings.endpoint}/${encodeURIComponent(settings.bucket)}?${query}`);
+        if (!res.ok) await refused('LIST', prefix, res);
         const page = parseListObjectsV2(await res.text());
         objects.push(...page.objects);
         token = page.nextContinuationToken;
@@ -74,9 +69,9 @@ export function createBackupStore(settings: S3Settings): BackupStore {
     },
 
     async head(key) {
-      const res = await client.fetch(url(key), { method: 'HEAD' });
+      const res = await send('HEAD', key, url(key), { method: 'HEAD' });
       if (res.status === 404) return null;
-      if (!res.ok) await fail('HEAD', key, res);
+      if (!res.ok) await refused('HEAD', key, res);
       return { size: Number(res.headers.get('content-length')), metadata: metadataOf(res.headers) };
     },
 
@@ -89,31 +84,23 @@ export function createBackupStore(settings: S3Settings): BackupStore {
         'x-amz-content-sha256': content.sha256,
       };
       for (const [name, value] of Object.entries(metadata)) headers[`x-amz-meta-${name}`] = value;
-      // Not through client.fetch's retries: a stream is spent after one attempt, so each try opens the file anew.
-      for (let attempt = 1; ; attempt += 1) {
-        const body = Readable.toWeb(Readable.from(counted(file, onProgress))) as ReadableStream<Uint8Array>;
-        const res = await fetch(await client.sign(url(key), { method: 'PUT', headers, body }));
-        if (res.ok) {
-          await res.body?.cancel();
-          return;
-        }
-        if (attempt >= 3 || (res.status < 500 && res.status !== 429)) await fail('PUT', key, res);
-        await res.body?.cancel();
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
+      // Not client.fetch: a stream is spent after one try, so each try opens the file anew.
+      const res = await sendWithRetries('PUT', key, async () => fetch(await client.sign(url(key), { method: 'PUT', headers, body: rangeBody(file, 0, content.size, onProgress) })));
+      if (!res.ok) await refused('PUT', key, res);
+      await res.body?.cancel();
     },
 
     async download(key, file, onProgress) {
-      const res = await client.fetch(url(key));
-      if (!res.ok || !res.body) await fail('GET', key, res);
+      const res = await send('GET', key, url(key));
+      if (!res.ok || !res.body) await refused('GET', key, res);
       const hashing = hashingStream(onProgress);
       await pipeline(Readable.fromWeb(res.body as never), hashing.stream, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
       return { ...hashing.result(), metadata: metadataOf(res.headers) };
     },
 
     async delete(key) {
-      const res = await client.fetch(url(key), { method: 'DELETE' });
-      if (!res.ok && res.status !== 404) await fail('DELETE', key, res);
+      const res = await send('DELETE', key, url(key), { method: 'DELETE' });
+      if (!res.ok && res.status !== 404) await refused('DELETE', key, res);
       await res.body?.cancel();
     },
   };
@@ -125,14 +112,4 @@ function metadataOf(headers: Headers): Record<string, string> {
     if (name.startsWith('x-amz-meta-')) out[name.slice('x-amz-meta-'.length)] = value;
   });
   return out;
-}
-
-/** The file's bytes, reporting the running total; a read error fails the upload. */
-async function* counted(file: string, onProgress?: (bytes: number) => void): AsyncGenerator<Buffer> {
-  let total = 0;
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    onProgress?.(total);
-    yield chunk;
-  }
 }
