@@ -40,7 +40,7 @@ describe('sendWithRetries', () => {
     await expect(sendWithRetries('HEAD', 'k', dropped.send, noPause)).rejects.toThrow('storage HEAD k failed: network error: other side closed (tried 3 times)');
   });
 
-  it('pauses longer after each failed try', async () => {
+  it('pauses before each new try, told how many tries have failed so far', async () => {
     const pauses: number[] = [];
     const { send } = script(networkError(), networkError(), new Response('ok'));
     await sendWithRetries('PUT', 'k', send, (attempt) => {
