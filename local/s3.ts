@@ -1,13 +1,17 @@
-// A local S3-compatible server that really checks SigV4 signatures (@20minutes/s3rver), standing in for R2.
+// A local S3-compatible server that really checks SigV4 signatures (@20minutes/s3rver), standing in for R2;
+// multipart uploads follow R2's rules (local/s3-multipart.ts).
 import type { Server } from 'node:http';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { corsPolicyToS3Xml, localizeCorsPolicy, R2CorsPolicySchema } from '../deploy/r2/cors-rules.ts';
 import { LOCAL_DOMAIN } from './platform-config.ts';
+import { addMultipartRules } from './s3-multipart.ts';
 // @ts-expect-error — the package ships no types; the surface we use is typed below.
 import S3rverModule from '@20minutes/s3rver';
 
 interface S3rverInstance {
+  /** Koa's middleware list. */
+  middleware: unknown[];
   run(): Promise<{ port: number; address: string }>;
   close(): Promise<void>;
   /** Set once run() has resolved. */
@@ -62,6 +66,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     allowMismatchedSignatures: false,
     configureBuckets: [{ name: options.bucket, configs: [corsXml] }],
   });
+  addMultipartRules(server);
   const address = await server.run();
   return {
     endpoint: `http://${host}:${address.port}`,

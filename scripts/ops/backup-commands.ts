@@ -14,6 +14,7 @@ import { parseRegistry } from './migration-targets.ts';
 import { redactUrl } from './redact-url.ts';
 import { listBackups, restoreDatabase } from './restore-database.ts';
 import { afterRestore, restorePlan } from './restore-plan.ts';
+import type { UploadOptions } from './upload-plan.ts';
 
 export type BackupCommand = 'backup' | 'backups' | 'restore';
 
@@ -34,7 +35,8 @@ export interface CommandIo {
   inputError(problems: readonly string[]): number;
 }
 
-export async function runBackupCommand(input: BackupCommandInput, io: CommandIo): Promise<number> {
+/** `storeOptions`: when dumps go up in parts (defaults in upload-plan.ts); tests lower the threshold. */
+export async function runBackupCommand(input: BackupCommandInput, io: CommandIo, storeOptions: UploadOptions = {}): Promise<number> {
   const { command, args, options } = input;
   if (args.length > 1) return io.usageError(`unexpected arguments: ${args.slice(1).join(' ')}`);
   const name = args[0];
@@ -48,7 +50,7 @@ export async function runBackupCommand(input: BackupCommandInput, io: CommandIo)
   const settings = backupSettings(input.env, { keepDaily: options.keepDaily, keepWeekly: options.keepWeekly });
   switch (command) {
     case 'backup':
-      return backup(registry.registry, name, settings, input.env, io);
+      return backup(registry.registry, name, settings, input.env, io, storeOptions);
     case 'backups':
       return list(registry.registry, name!, settings, io);
     case 'restore':
@@ -58,7 +60,7 @@ export async function runBackupCommand(input: BackupCommandInput, io: CommandIo)
 
 type Settings = ReturnType<typeof backupSettings>;
 
-async function backup(registry: InstanceRegistry, name: string | undefined, settings: Settings, env: BackupCommandInput['env'], io: CommandIo): Promise<number> {
+async function backup(registry: InstanceRegistry, name: string | undefined, settings: Settings, env: BackupCommandInput['env'], io: CommandIo, storeOptions: UploadOptions): Promise<number> {
   let entries: TargetOrProblem[];
   if (name === undefined) {
     if (!settings.ok) return io.inputError(settings.problems);
@@ -68,7 +70,7 @@ async function backup(registry: InstanceRegistry, name: string | undefined, sett
     if (!resolved.ok || !settings.ok) return io.inputError([...(resolved.ok ? [] : resolved.problems), ...(settings.ok ? [] : settings.problems)]);
     entries = resolved.targets.map((target) => ({ name: target.name, target }));
   }
-  const store = createBackupStore(settings.settings.s3);
+  const store = createBackupStore(settings.settings.s3, storeOptions);
   const outcomes: BackupOutcome[] = [];
   for (const [i, entry] of entries.entries()) {
     const tag = `[${i + 1}/${entries.length}]`;

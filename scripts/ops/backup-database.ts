@@ -1,5 +1,5 @@
-// `platform backup`: for each target in turn, pg_dump into a private temp file, upload it with its sha256,
-// then apply retention to that database's backups. One failure never stops the rest.
+// `platform backup`: for each target in turn, pg_dump into a private temp file, upload it with its sha256
+// (in parts when it is large), then apply retention to that database's backups. One failure never stops the rest.
 import { join } from 'node:path';
 import { backupKey, backupPrefix, parseBackupKey } from './backup-key.ts';
 import type { BackupSettings } from './backup-inputs.ts';
@@ -14,6 +14,7 @@ import { versionProblem } from './pg-version.ts';
 import { withPrivateTempDir } from './private-temp-dir.ts';
 import { every } from './progress-ticker.ts';
 import { redactSecrets } from './redact-url.ts';
+import { formatMiB } from './upload-plan.ts';
 
 export interface BackupRun {
   store: BackupStore;
@@ -44,7 +45,8 @@ export async function backupDatabase(target: BackupTarget, run: BackupRun): Prom
       say(`dumping… (pg_dump ${dumpVersion.text}, server ${server.text})`);
       const dumped = await every(run.progressEveryMs, (bytes) => say(`dumping… ${formatBytes(bytes)} so far`), (progress) => runPgDump(run.settings.pgDump, target.url, file, progress));
       say(`dumped ${formatBytes(dumped.size)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      say(`uploading ${formatBytes(dumped.size)} to ${key}…`);
+      const plan = run.store.planUpload(dumped.size);
+      say(`uploading ${formatBytes(dumped.size)} to ${key}${plan.kind === 'multipart' ? ` in ${plan.parts.length} parts of ${formatMiB(plan.partSize)}` : ''}…`);
       const metadata = { sha256: dumped.sha256, 'pg-dump-version': dumpVersion.text, 'server-version': server.text };
       await every(run.progressEveryMs, (bytes) => say(`uploading… ${formatBytes(bytes)} of ${formatBytes(dumped.size)}`), (progress) => run.store.upload(key, file, dumped, metadata, progress));
       return dumped;

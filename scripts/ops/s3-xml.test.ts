@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseListObjectsV2, s3ErrorCode } from './s3-xml.ts';
+import { completeMultipartXml, completionFailure, parseListObjectsV2, parseUploadId, s3ErrorCode } from './s3-xml.ts';
 
 const page = (contents: string, tail = '<IsTruncated>false</IsTruncated>') =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name>${tail}${contents}</ListBucketResult>`;
@@ -37,5 +37,25 @@ describe('s3ErrorCode', () => {
   it('gives null when there is none', () => {
     expect(s3ErrorCode('')).toBeNull();
     expect(s3ErrorCode('<html>bad gateway</html>')).toBeNull();
+  });
+});
+
+describe('multipart upload documents', () => {
+  it('reads the UploadId of a CreateMultipartUpload answer, unescaped, and refuses another document', () => {
+    const xml = '<?xml version="1.0"?><InitiateMultipartUploadResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Bucket>b</Bucket><Key>k</Key><UploadId>AJ1C+x/y=&amp;z</UploadId></InitiateMultipartUploadResult>';
+    expect(parseUploadId(xml)).toBe('AJ1C+x/y=&z');
+    expect(() => parseUploadId('<Error><Code>NoSuchBucket</Code></Error>')).toThrow(/InitiateMultipartUploadResult/);
+  });
+
+  it('lists the parts with their ETags, quotes kept as the uploads answered them', () => {
+    expect(completeMultipartXml([{ number: 1, etag: '"a1"' }, { number: 2, etag: '"b2"' }])).toBe(
+      '<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Part><PartNumber>1</PartNumber><ETag>"a1"</ETag></Part><Part><PartNumber>2</PartNumber><ETag>"b2"</ETag></Part></CompleteMultipartUpload>',
+    );
+  });
+
+  it('tells a completed upload from an error document sent with status 200', () => {
+    expect(completionFailure('<CompleteMultipartUploadResult><ETag>&quot;x-2&quot;</ETag></CompleteMultipartUploadResult>')).toBeNull();
+    expect(completionFailure('<?xml version="1.0"?>\n\n<Error><Code>InternalError</Code><Message>…</Message></Error>')).toBe('InternalError');
+    expect(completionFailure('')).toBe('no CompleteMultipartUploadResult in the answer');
   });
 });

@@ -12,7 +12,9 @@ import postgres from 'postgres';
 import { expect } from 'vitest';
 import { freePort } from '../../local/ports.ts';
 import { startS3, type LocalS3 } from '../../local/s3.ts';
+import { runBackupCommand } from '../../scripts/ops/backup-commands.ts';
 import { migrateDatabases } from '../../scripts/ops/migrate-databases.ts';
+import type { UploadOptions } from '../../scripts/ops/upload-plan.ts';
 import { startPostgresFromBinaries, type BinariesPostgres } from './postgres-from-binaries.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -88,7 +90,7 @@ export interface CliResult {
  */
 export async function platform(h: Harness, args: string[], env: Record<string, string>): Promise<CliResult> {
   const tmp = await mkdtemp(join(h.dir, 'tmp-'));
-  const fullEnv: Record<string, string> = { ...bucketEnv(h), PG_DUMP: join(PG_BIN_DIR, 'pg_dump'), PG_RESTORE: join(PG_BIN_DIR, 'pg_restore'), TMPDIR: tmp, ...env };
+  const fullEnv = cliEnv(h, { TMPDIR: tmp, ...env });
   let result: CliResult;
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/platform.ts'), ...args], { cwd: ROOT, env: { ...process.env, ...fullEnv } });
@@ -97,10 +99,37 @@ export async function platform(h: Harness, args: string[], env: Record<string, s
     const e = err as { code: number; stdout: string; stderr: string };
     result = { code: e.code, stdout: e.stdout, stderr: e.stderr, tmp };
   }
-  const output = result.stdout + result.stderr;
-  for (const secret of [h.pg.password, encodeURIComponent(h.pg.password), fullEnv.S3_SECRET_ACCESS_KEY!]) expect(output).not.toContain(secret);
-  expect(output).not.toMatch(/X-Amz-Signature|Signature=|AWS4-HMAC/);
+  expectNoSecrets(h, result.stdout + result.stderr, fullEnv);
   return result;
+}
+
+/**
+ * `backup <name>` run in this process, with a store built with `storeOptions` (the multipart threshold and
+ * part size, which the CLI takes from no variable), else as `platform` runs it.
+ */
+export async function backupInProcess(h: Harness, name: string, env: Record<string, string>, storeOptions: UploadOptions): Promise<Omit<CliResult, 'tmp'>> {
+  const fullEnv = cliEnv(h, env);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const refuse = (lines: readonly string[]) => (stderr.push(...lines), 2);
+  const code = await runBackupCommand(
+    { command: 'backup', args: [name], options: { all: false, yes: false }, instancesJson: fullEnv.INSTANCES, instancesSource: 'INSTANCES', env: fullEnv },
+    { out: (line) => stdout.push(line), err: (line) => stderr.push(line), usageError: (message) => refuse([message]), inputError: refuse },
+    storeOptions,
+  );
+  const result = { code, stdout: stdout.map((line) => `${line}\n`).join(''), stderr: stderr.map((line) => `${line}\n`).join('') };
+  expectNoSecrets(h, result.stdout + result.stderr, fullEnv);
+  return result;
+}
+
+function cliEnv(h: Harness, env: Record<string, string>): Record<string, string> {
+  return { ...bucketEnv(h), PG_DUMP: join(PG_BIN_DIR, 'pg_dump'), PG_RESTORE: join(PG_BIN_DIR, 'pg_restore'), ...env };
+}
+
+/** Neither the database password, the bucket's secret nor a request signature was printed. */
+function expectNoSecrets(h: Harness, output: string, env: Record<string, string>): void {
+  for (const secret of [h.pg.password, encodeURIComponent(h.pg.password), env.S3_SECRET_ACCESS_KEY!]) expect(output).not.toContain(secret);
+  expect(output).not.toMatch(/X-Amz-Signature|Signature=|AWS4-HMAC|Authorization/i);
 }
 
 export function bucketEnv(h: Harness): Record<string, string> {
@@ -133,6 +162,13 @@ export function bucket(h: Harness) {
     async keys(prefix: string): Promise<string[]> {
       const res = await client.fetch(`${h.s3.endpoint}/${h.s3.bucket}?list-type=2&prefix=${encodeURIComponent(prefix)}`);
       return [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]!).sort();
+    },
+    /** The keys of multipart uploads in progress under the prefix (ListMultipartUploads). */
+    async uploads(prefix: string): Promise<string[]> {
+      const res = await client.fetch(`${h.s3.endpoint}/${h.s3.bucket}?uploads&prefix=${encodeURIComponent(prefix)}`);
+      const xml = await res.text();
+      expect(xml, 'ListMultipartUploads').toContain('<ListMultipartUploadsResult>');
+      return [...xml.matchAll(/<Upload><Key>([^<]+)<\/Key>/g)].map((m) => m[1]!).sort();
     },
   };
 }
