@@ -1,6 +1,7 @@
 // The IdP's HTML: a sign-in form, the set-password form of an emailed link, and message pages. Self-contained (no external assets), every dynamic
 // value escaped. Field names are stable because scripts (login-client.ts) submit the form.
 import { escapeHtml } from '#shared/escape-html';
+import { standInPage } from '../stand-in-page.ts';
 
 const STYLE = `
   *{box-sizing:border-box}
@@ -20,21 +21,7 @@ const STYLE = `
   code{background:#f3f4f6;padding:1px 4px;border-radius:4px}`;
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`;
+  return standInPage(title, STYLE, body);
 }
 
 export interface LoginPageOptions {

@@ -2,6 +2,7 @@
 // every stored value escaped; a message's HTML part is never inlined here but served on its own route
 // (htmlPartDocument) into a sandboxed iframe, under a CSP without scripts.
 import { escapeHtml } from '#shared/escape-html';
+import { standInPage } from '../stand-in-page.ts';
 import type { StoredMessage } from './message-store.ts';
 
 const STYLE = `
@@ -126,19 +127,5 @@ function formatTime(iso: string): string {
 }
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} · local Mailgun</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>`;
+  return standInPage(`${title} · local Mailgun`, STYLE, body);
 }

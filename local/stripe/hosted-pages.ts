@@ -4,6 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { escapeHtml } from '#shared/escape-html';
+import { standInPage } from '../stand-in-page.ts';
 import { formatAmount } from './catalog.ts';
 import { completeCheckout, EMAIL_PATTERN, findSession } from './checkout-sessions.ts';
 import type { StandInContext } from './stand-in-context.ts';
@@ -149,8 +150,5 @@ function page(c: Context, status: number, title: string, body: string): Response
   c.header('content-security-policy', PAGE_CSP);
   c.header('x-frame-options', 'DENY');
   c.header('cache-control', 'no-store');
-  return c.html(
-    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)} · Stripe test mode</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`,
-    status as 200,
-  );
+  return c.html(standInPage(`${title} · Stripe test mode`, STYLE, body), status as 200);
 }
