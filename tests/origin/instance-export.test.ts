@@ -1,6 +1,7 @@
 // Wiki export (GET /api/export) on a real instance app: real Postgres, the SigV4-checking S3 server, files
 // uploaded through the instance's own media API. Archives are read back with fflate, a zip reader
 // independent of the writer (zip.js).
+import { randomBytes } from 'node:crypto';
 import { AwsClient } from 'aws4fetch';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -247,5 +248,39 @@ describe('wiki export streaming', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('wiki export consistency', () => {
+  it('writes the wiki as it was when the export began, though pages move between its batches', async () => {
+    // 150 pages, two batches; random text deflates little, so the first batch (≈ 2 MB of zip) cannot be
+    // written ahead of a client that stopped reading: the second batch is read after the moves below.
+    const ids = new Map<string, number>();
+    for (let i = 0; i < 150; i++) {
+      const path = `/snap/p${String(i).padStart(3, '0')}`;
+      ids.set(path, await createPage(path, `Snapshot ${i}`, randomBytes(22_000).toString('base64')));
+    }
+    const exported = wikiExport({ instanceId: 'instance1', title: 'T', description: '', db: h.database.db, now: new Date() });
+    const reader = exported.body.getReader();
+    const received: Uint8Array[] = [];
+    // The first batch has been read once its first page is in the archive.
+    while (!Buffer.concat(received).includes('pages/snap/p000.md')) received.push((await reader.read()).value!);
+
+    const move = async (from: string, to: string) => {
+      const res = await h.api(`/api/pages/${ids.get(from)}`, { method: 'PUT', as: admin, body: { revision: 1, path: to } });
+      expect(res.status).toBe(200);
+    };
+    await move('/snap/p010', '/zz-moved'); // from the first batch to past the last: read apart, twice
+    await move('/snap/p140', '/a-moved'); // from the second batch to before the first: read apart, never
+
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received.push(chunk.value);
+    await exported.done;
+    const files = unzipSync(new Uint8Array(Buffer.concat(received)));
+    const snapshotPages = Object.keys(files).filter((name) => /^pages\/(snap\/|zz-moved|a-moved)/.test(name));
+    expect(snapshotPages).toHaveLength(150);
+    expect(snapshotPages).toContain('pages/snap/p010.md');
+    expect(snapshotPages).toContain('pages/snap/p140.md');
+    const manifest = JSON.parse(strFromU8(files['wiki.json']!));
+    expect(manifest.pages.filter((p: { path: string }) => p.path.startsWith('/snap/'))).toHaveLength(150);
   });
 });

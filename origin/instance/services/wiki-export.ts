@@ -1,6 +1,7 @@
 // A wiki export: a zip of every live page as Markdown (and, optionally, every uploaded file), written
-// while it is sent. Nothing is assembled in memory or on disk: pages are read in batches, files are
-// streamed from storage one at a time, and the zip writer waits whenever the client reads slowly.
+// while it is sent. Nothing is assembled in memory or on disk: pages are read in batches from one
+// snapshot, files are streamed from storage one at a time, and the zip writer waits whenever the client
+// reads slowly.
 // The layout is policy/export-layout.ts's.
 import { TextReader, ZipWriter } from '@zip.js/zip.js';
 import { mediaPath } from '#shared/media-contract';
@@ -133,26 +134,33 @@ async function writeArchive(zip: ZipWriter<unknown>, input: ExportInput, reads: 
   }
 
   const manifestPages: { path: string; title: string; file: string; revision: number; created: string; updated: string; updatedBy: string | null }[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const batch = await livePagesWithContent(input.db, { limit: PAGE_BATCH, after });
-    if (batch.length === 0) break;
-    for (const page of batch) {
-      const file = pageFile(page.path);
-      const body = withArchiveMediaLinks(page.content, instanceId, file, linkTargets);
-      await zip.add(file, new TextReader(pageDocument(page, body)), { lastModDate: page.updatedAt });
-      manifestPages.push({
-        path: page.path,
-        title: page.title,
-        file,
-        revision: page.revision,
-        created: page.createdAt.toISOString(),
-        updated: page.updatedAt.toISOString(),
-        updatedBy: page.updatedBy,
-      });
-    }
-    after = batch[batch.length - 1]!.path;
-  }
+  // Every batch reads one snapshot of the wiki. Batches read apart would each see the wiki as it is then:
+  // a page moved past the cursor during the export would be written twice, one moved behind it not at all.
+  await input.db.transaction(
+    async (tx) => {
+      let after: string | undefined;
+      for (;;) {
+        const batch = await livePagesWithContent(tx, { limit: PAGE_BATCH, after });
+        if (batch.length === 0) break;
+        for (const page of batch) {
+          const file = pageFile(page.path);
+          const body = withArchiveMediaLinks(page.content, instanceId, file, linkTargets);
+          await zip.add(file, new TextReader(pageDocument(page, body)), { lastModDate: page.updatedAt });
+          manifestPages.push({
+            path: page.path,
+            title: page.title,
+            file,
+            revision: page.revision,
+            created: page.createdAt.toISOString(),
+            updated: page.updatedAt.toISOString(),
+            updatedBy: page.updatedBy,
+          });
+        }
+        after = batch[batch.length - 1]!.path;
+      }
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
 
   const manifest = {
     format: EXPORT_FORMAT,
