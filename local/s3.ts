@@ -68,6 +68,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   });
   addMultipartRules(server);
   const address = await server.run();
+  let closed: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${address.port}`,
     bucket: options.bucket,
@@ -75,10 +76,14 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     ...LOCAL_S3_CREDENTIALS,
     // A shutdown, not a drain: a client that abandoned a download mid-body (an export cut short) would
     // otherwise hold close() until the socket times out.
+    // Closing twice is a no-op, like an HTTP server's: a test that takes storage down still tears down after.
     close: async () => {
-      const closing = server.close();
-      server.httpServer?.closeAllConnections();
-      await closing;
+      closed ??= (async () => {
+        const closing = server.close();
+        server.httpServer?.closeAllConnections();
+        await closing;
+      })();
+      await closed;
     },
   };
 }

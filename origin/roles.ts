@@ -66,7 +66,7 @@ export async function buildRole(config: OriginConfig, logger: Logger, isDraining
     verify,
     metrics,
     isDraining,
-    media: { routes: media.routes, usage: media.usage, files: media.files, storageOrigin: new URL(mediaConfig.storage.endpoint).origin },
+    media: { routes: media.routes, usage: media.usage, files: media.files, imports: media.imports, storageOrigin: new URL(mediaConfig.storage.endpoint).origin },
   });
   const sweeper = media.startSweeper();
   return { app: app as never, database: database as never, stop: () => sweeper.stop() };

@@ -18,6 +18,7 @@ import type { MediaRow } from './media/media-store.ts';
 import type { InstanceSchema } from './schema.ts';
 import type { InstanceSettings } from './store/settings.ts';
 import type { UserRecord } from './store/users.ts';
+import type { Plan } from '#shared/plan-matrix';
 
 /** What a wiki export reads of the uploaded files: their records, and their bytes from storage. */
 export interface MediaFiles {
@@ -25,6 +26,34 @@ export interface MediaFiles {
   list(options: { limit: number; before?: number }): Promise<MediaRow[]>;
   /** The stored bytes, unread; null when storage has no such object. */
   open(key: string): Promise<{ size: number; body: ReadableStream<Uint8Array> } | null>;
+}
+
+/** A file of a wiki import, to be stored as an upload. */
+export interface ImportFile {
+  /** Its name in the archive. */
+  name: string;
+  filename: string;
+  /** An allowed type (shared/media-policy.ts), checked before staging. */
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+/** An import's files, reserved and in storage, waiting for the pages' transaction. */
+export interface StagedFiles {
+  files: { name: string; key: string; url: string; filename: string; contentType: string; size: number }[];
+  /** Records them, in the transaction that writes the imported pages. */
+  record(tx: Executor): Promise<void>;
+  /** Deletes the objects and their reservations: the import failed. */
+  discard(): Promise<void>;
+}
+
+/** How a wiki import stores the files its pages link to (media/media-import.ts). */
+export interface MediaImports {
+  quotaBytes: number;
+  /** The largest file this user may upload, as for a browser's upload; null: none (no plan). */
+  uploadCap(plan: Plan | null, platformAdmin: boolean): number | null;
+  /** All reserved and stored, or none reserved (the quota: `usedBytes` in use); storage unreachable: AppError bad_gateway. */
+  stage(files: readonly ImportFile[], userId: number): Promise<{ ok: true; staged: StagedFiles } | { ok: false; usedBytes: number }>;
 }
 
 export interface InstanceDeps {
@@ -37,7 +66,7 @@ export interface InstanceDeps {
   metrics?: Metrics;
   isDraining?: () => boolean;
   /** Uploaded files (issue 5): the /api/media routes and the storage origin browsers upload to. Absent = no uploads. */
-  media?: { routes: Hono<any>; storageOrigin: string; usage: () => Promise<StorageUsage>; files: MediaFiles };
+  media?: { routes: Hono<any>; storageOrigin: string; usage: () => Promise<StorageUsage>; files: MediaFiles; imports: MediaImports };
 }
 
 export type InstanceDb = Database<InstanceSchema>['db'];

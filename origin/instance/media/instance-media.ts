@@ -3,6 +3,7 @@
 import type { Sql } from 'postgres';
 import type { Logger } from '../../common/logger.ts';
 import type { MediaConfig } from './media-config.ts';
+import { createMediaImports } from './media-import.ts';
 import { createMediaApiRoutes } from './media-routes.ts';
 import { listMedia, mediaDb, mediaUsage } from './media-store.ts';
 import { createObjectStore } from './object-store.ts';
@@ -13,7 +14,8 @@ export function createInstanceMedia(deps: { instanceId: string; sql: Sql; config
   const store = createObjectStore(deps.config.storage);
   return {
     routes: createMediaApiRoutes({ instanceId: deps.instanceId, db, store, config: deps.config }),
-    usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: deps.config.quotaBytes }),
+    usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: deps.config.quotaBytes, planCaps: deps.config.planCaps }),
+    imports: createMediaImports({ instanceId: deps.instanceId, db, store, quotaBytes: deps.config.quotaBytes, planCaps: deps.config.planCaps }),
     files: { list: (options: { limit: number; before?: number }) => listMedia(db, options), open: (key: string) => store.get(key) },
     startSweeper: () =>
       startUploadSweeper({

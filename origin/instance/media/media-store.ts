@@ -1,5 +1,5 @@
 // Media rows: pending uploads (reserved against the quota), confirmed files, usage, and the sweep.
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { Sql } from 'postgres';
 import { users } from '../schema.ts';
@@ -56,6 +56,39 @@ export async function reserveUpload(db: MediaDb, upload: PendingUpload, limits: 
     await tx.insert(mediaUploads).values(upload);
     return { ok: true };
   });
+}
+
+/**
+ * Reserves the files of a wiki import together, under the quota lock: all of them fit, or none is
+ * reserved. (No per-user allowance: nothing is signed for a browser, the origin stores them itself.)
+ */
+export async function reserveImport(db: MediaDb, uploads: readonly PendingUpload[], quotaBytes: number, now: Date): Promise<{ ok: true } | { ok: false; usedBytes: number }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${QUOTA_LOCK_KEY})`);
+    const usedBytes = await bytesInUse(tx, now);
+    const total = uploads.reduce((sum, u) => sum + u.size, 0);
+    if (usedBytes + total > quotaBytes) return { ok: false, usedBytes };
+    if (uploads.length > 0) await tx.insert(mediaUploads).values([...uploads]);
+    return { ok: true };
+  });
+}
+
+/** What inserts into the media tables: the media database, or a transaction of the wiki's on the same database. */
+type MediaWriter = Pick<MediaDb, 'insert' | 'delete'>;
+
+/** Turns an import's reservations into media records, inside the transaction that writes its pages. */
+export async function recordImported(tx: MediaWriter, files: readonly { key: string; filename: string; contentType: string; size: number; etag: string | null }[], userId: number): Promise<void> {
+  if (files.length === 0) return;
+  const keys = files.map((f) => f.key);
+  const released = await tx.delete(mediaUploads).where(and(inArray(mediaUploads.key, keys), eq(mediaUploads.userId, userId))).returning({ key: mediaUploads.key });
+  // A reservation swept meanwhile (an import slower than its expiry) took its object with it.
+  if (released.length !== keys.length) throw new Error(`${keys.length - released.length} imported file reservations expired before the import was written`);
+  await tx.insert(media).values(files.map((f) => ({ key: f.key, filename: f.filename, contentType: f.contentType, size: f.size, etag: f.etag, uploadedBy: userId })));
+}
+
+/** Drops reservations whose objects are known gone (an import that failed after storing them). */
+export async function releaseReservations(db: MediaDb, keys: readonly string[]): Promise<void> {
+  if (keys.length > 0) await db.delete(mediaUploads).where(inArray(mediaUploads.key, [...keys]));
 }
 
 async function bytesInUse(db: Pick<MediaDb, 'execute'>, now: Date): Promise<number> {

@@ -1,5 +1,6 @@
-// The storage calls an instance makes itself: HEAD (did the browser's PUT land, as signed?), DELETE, and
-// GET for a wiki export (the only time file bytes pass through an origin: uploads and downloads do not).
+// The storage calls an instance makes itself: HEAD (did the browser's PUT land, as signed?), DELETE, GET
+// for a wiki export and PUT for a wiki import (the only times file bytes pass through an origin: uploads
+// and downloads do not).
 import { AwsClient } from 'aws4fetch';
 import { objectUrl } from '#shared/media-key';
 import type { S3Settings } from '#shared/s3-settings';
@@ -14,6 +15,8 @@ export interface ObjectStore {
   head(key: string): Promise<StoredObject | null>;
   /** The object's bytes as a stream, unread; null when there is no such object. */
   get(key: string): Promise<(StoredObject & { body: ReadableStream<Uint8Array> }) | null>;
+  /** Stores bytes the origin holds (a wiki import's files); answers the object's ETag. */
+  put(key: string, body: Uint8Array, contentType: string): Promise<{ etag: string | null }>;
   /** Idempotent: deleting a missing object succeeds, as in S3. */
   delete(key: string): Promise<void>;
 }
@@ -57,6 +60,13 @@ export function createObjectStore(storage: S3Settings): ObjectStore {
         throw new StorageError('GET', res.status);
       }
       return { ...described(res), body: res.body };
+    },
+    async put(key, body, contentType) {
+      // aws4fetch signs the payload's sha256, so storage refuses bytes altered on the way.
+      const res = await client.fetch(url(key), { method: 'PUT', headers: { 'content-type': contentType }, body: body as Uint8Array<ArrayBuffer> });
+      await res.body?.cancel();
+      if (!res.ok) throw new StorageError('PUT', res.status);
+      return { etag: res.headers.get('etag') };
     },
     async delete(key) {
       const res = await client.fetch(url(key), { method: 'DELETE' });

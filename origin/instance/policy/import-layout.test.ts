@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMAT } from './export-layout.ts';
-import { MAX_IMPORT_PAGES, planImport, splitFrontMatter } from './import-layout.ts';
+import { exportedFiles, importedFileType, MAX_IMPORT_PAGES, planImport, splitFrontMatter } from './import-layout.ts';
 
 const manifest = JSON.stringify({ format: EXPORT_FORMAT });
 const md = (name: string, text: string) => ({ name, text });
@@ -78,5 +78,34 @@ describe('wiki import layout', () => {
     expect(splitFrontMatter('\uFEFF---\r\ntitle: "T"\r\n---\r\nBody\r\n')).toEqual({ front: { title: 'T' }, body: 'Body\n' });
     expect(splitFrontMatter('No front matter\n---\nnot a block')).toEqual({ front: {}, body: 'No front matter\n---\nnot a block' });
     expect(splitFrontMatter('---\n- a list\n---\nx')).toEqual({ error: 'its front matter is not a set of fields' });
+  });
+});
+
+describe('importedFileType', () => {
+  it('takes the type an export lists, else the one the extension names, and refuses what uploads refuse', () => {
+    expect(importedFileType('media/x/photo', 'image/PNG')).toBe('image/png');
+    expect(importedFileType('assets/Report.PDF')).toBe('application/pdf');
+    expect(importedFileType('assets/photo.jpeg')).toBe('image/jpeg');
+    expect(importedFileType('assets/logo.svg')).toBeNull();
+    expect(importedFileType('assets/page.html', 'text/html')).toBeNull();
+    expect(importedFileType('assets/noextension')).toBeNull();
+  });
+});
+
+describe('exportedFiles', () => {
+  const manifest = (files: unknown) => JSON.stringify({ format: EXPORT_FORMAT, files });
+
+  it("reads an export's file list: archive name to original name and type, files left out of the archive skipped", () => {
+    const files = exportedFiles(manifest([
+      { file: 'media/2026/11/a/team.png', filename: 'Team photo.png', contentType: 'image/png', key: 'k', size: 1 },
+      { file: null, filename: 'gone.pdf', contentType: 'application/pdf' },
+    ]));
+    expect([...files]).toEqual([['media/2026/11/a/team.png', { filename: 'Team photo.png', contentType: 'image/png' }]]);
+  });
+
+  it('reads nothing from a manifest of another kind or of the wrong shape', () => {
+    expect(exportedFiles(JSON.stringify({ format: 'other', files: [{ file: 'a.png', filename: 'a.png', contentType: 'image/png' }] })).size).toBe(0);
+    expect(exportedFiles(manifest([{ file: 'a.png', filename: 42 }])).size).toBe(0);
+    expect(exportedFiles(undefined).size).toBe(0);
   });
 });

@@ -9,6 +9,8 @@
 //   ("my-vault/guide.md" is /guide); a folder's index.md, _index.md or README.md is the folder's page, and
 //   the top-level one is the home page.
 import { parse } from 'yaml';
+import { z } from 'zod';
+import { MEDIA_TYPES, mediaTypeOf, normalizeContentType } from '#shared/media-policy';
 import { EXPORT_FORMAT, HOME_FILE, PAGES_DIR } from './export-layout.ts';
 import { normalizePagePath } from './page-path.ts';
 
@@ -47,6 +49,33 @@ export function isWikiplatformExport(manifestText: string | undefined): boolean 
   } catch {
     return false;
   }
+}
+
+// What an import reads of an export's manifest about its files; anything else in it is ignored.
+const ManifestFiles = z.object({
+  files: z.array(z.object({ file: z.string().nullable(), filename: z.string().min(1).max(255), contentType: z.string().max(255) })),
+});
+
+/** The uploaded files an export of ours lists (archive name → original name and type); empty for any other archive. */
+export function exportedFiles(manifestText: string | undefined): Map<string, { filename: string; contentType: string }> {
+  const files = new Map<string, { filename: string; contentType: string }>();
+  if (!isWikiplatformExport(manifestText)) return files;
+  const parsed = ManifestFiles.safeParse(JSON.parse(manifestText!));
+  if (!parsed.success) return files;
+  for (const f of parsed.data.files) if (f.file) files.set(f.file, { filename: f.filename, contentType: f.contentType });
+  return files;
+}
+
+/**
+ * The upload type an archive file is stored as: the type its manifest entry gives, else the one its
+ * extension names; null when uploads would refuse it (HTML, SVG, scripts…: shared/media-policy.ts).
+ */
+export function importedFileType(name: string, listed?: string): string | null {
+  if (listed !== undefined && mediaTypeOf(listed)) return normalizeContentType(listed);
+  const extension = /\.([^./]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (!extension) return null;
+  const found = Object.entries(MEDIA_TYPES).find(([, type]) => type.extensions.includes(extension));
+  return found ? found[0] : null;
 }
 
 /** Front matter (a leading `---` YAML block) and the body after it. */

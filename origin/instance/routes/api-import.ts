@@ -1,14 +1,33 @@
-// POST /api/import: pages from a zip of Markdown (services/wiki-import.ts), for the instance's admins.
-// The body is the archive itself (application/zip); the settings page posts the same through /_import.
-import { Hono } from 'hono';
+// POST /api/import: pages (and the files they link to) from a zip of Markdown (services/wiki-import.ts),
+// for the instance's admins. The body is the archive itself (application/zip); the settings page posts
+// the same through /_import, and both run it with runImport.
+import { Hono, type Context } from 'hono';
 import { AppError } from '#shared/errors';
+import { isPlatformAdmin } from '#shared/plan-matrix';
 import type { InstanceEnv } from '../deps.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
-import { importWiki } from '../services/wiki-import.ts';
+import { importWiki, type ImportResult } from '../services/wiki-import.ts';
 import { actorOf } from './api-support.ts';
 
 const ZIP_TYPES = new Set(['application/zip', 'application/x-zip-compressed', 'application/octet-stream']);
+
+/** Imports an archive as the requesting user, with their upload cap for the linked files; logs the outcome. */
+export async function runImport(c: Context<InstanceEnv>, services: InstanceServices, bytes: Uint8Array): Promise<ImportResult> {
+  const actor = { id: c.var.user.id, role: c.var.role };
+  requireRole(actor, 'import');
+  const { assertion } = c.var;
+  const media = services.mediaImports;
+  const result = await importWiki(
+    { wiki: services.wiki, db: services.db, media, actor, uploadCap: media?.uploadCap(assertion.plan, isPlatformAdmin(assertion)) ?? null, language: c.var.settings.searchLanguage },
+    bytes,
+  );
+  services.logger.info(
+    { rid: c.var.requestId, created: result.created.length, existing: result.existing.length, files: result.files.imported.length, filesSkipped: result.files.skipped.length },
+    'pages imported',
+  );
+  return result;
+}
 
 export function importApi(services: InstanceServices) {
   const app = new Hono<InstanceEnv>();
@@ -17,9 +36,7 @@ export function importApi(services: InstanceServices) {
     requireRole(actorOf(c), 'import');
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
     if (!type || !ZIP_TYPES.has(type)) throw new AppError('unsupported_media_type', 'Send the archive itself as the body, with Content-Type: application/zip.');
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    const result = await importWiki(services.wiki, actorOf(c), bytes, c.var.settings.searchLanguage);
-    services.logger.info({ rid: c.var.requestId, created: result.created.length, existing: result.existing.length }, 'pages imported');
+    const result = await runImport(c, services, new Uint8Array(await c.req.arrayBuffer()));
     return c.json(result, result.created.length > 0 ? 201 : 200);
   });
 

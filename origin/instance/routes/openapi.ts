@@ -22,6 +22,7 @@ const ERROR_TEXT: Record<number, string> = {
   413: 'The body is too large',
   415: 'Send the body with the content type named',
   429: 'Busy: try again later',
+  502: 'File storage cannot be reached; nothing was changed',
 };
 const id = (name = 'id') => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } });
 const body = (schema: z.ZodType) => ({ required: true, ...json(z.toJSONSchema(schema, { io: 'input' })) });
@@ -125,9 +126,16 @@ export const openApiDocument = {
     '/api/import': {
       post: {
         summary: 'Create pages from a zip of Markdown (admins): an export of this platform, or any folder of .md files (folders give the hierarchy)',
-        description: 'All or nothing: any file with a problem refuses the whole archive (400, details.problems names each file). Paths that already have a page are left alone and listed in `existing`. At most 50 MB, 2000 pages.',
+        description:
+          'All or nothing: any file with a problem refuses the whole archive (400, details.problems names each file). Paths that already have a page are left alone and listed in `existing`. ' +
+          "Files the new pages link to relatively (images, PDFs…, Obsidian's ![[embeds]]) are stored as uploads and the links point to them; links between the Markdown files become links between pages. " +
+          'A linked file uploads would refuse (its type, the plan\'s size cap) is skipped and its link kept (`files.skipped`, with the reason); files beyond the storage left refuse the import (413). At most 50 MB, 2000 pages, 100 MB of linked files.',
         requestBody: { required: true, content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } },
-        responses: { 201: ok('Pages created: `created` (id, path), `existing` (paths left alone)'), 200: ok('Nothing new: every path already had a page'), ...errors(400, 403, 409, 413, 415) },
+        responses: {
+          201: ok('Pages created: `created` (id, path), `existing` (paths left alone), `files.imported` (file, url), `files.skipped` (file, reason)'),
+          200: ok('Nothing new: every path already had a page'),
+          ...errors(400, 403, 409, 413, 415, 429, 502),
+        },
       },
     },
     '/api/export': {

@@ -7,7 +7,8 @@ import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
 import { can, isRole } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
-import { importWiki, type ImportResult } from '../services/wiki-import.ts';
+import type { ImportResult } from '../services/wiki-import.ts';
+import { runImport } from './api-import.ts';
 import { searchLanguages } from '../store/settings.ts';
 import { assignRole, listUsers } from '../store/users.ts';
 import { PeopleScreen, SettingsScreen } from '../views/admin.tsx';
@@ -59,17 +60,17 @@ export function adminRoutes(services: InstanceServices) {
       throw new AppError('bad_request', 'The form could not be read.');
     });
     const archive = form.archive;
-    const screen = async (props: { imported?: ImportResult; error?: string; problems?: string[] }, status: 200 | 400) =>
+    const screen = async (props: { imported?: ImportResult; error?: string; problems?: string[] }, status: 200 | 400 | 413) =>
       c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} usage={await services.storageUsage?.()} {...props} />, status);
     if (!(archive instanceof File) || archive.size === 0) return screen({ error: 'Choose a .zip file to import.' }, 400);
     try {
-      const imported = await importWiki(services.wiki, actorOf(c), new Uint8Array(await archive.arrayBuffer()), c.var.settings.searchLanguage);
-      services.logger.info({ rid: c.var.requestId, created: imported.created.length, existing: imported.existing.length }, 'pages imported');
+      const imported = await runImport(c, services, new Uint8Array(await archive.arrayBuffer()));
       return screen({ imported }, 200);
     } catch (err) {
-      if (err instanceof AppError && (err.code === 'validation_failed' || err.code === 'bad_request')) {
+      // The settings page again, with what went wrong, for anything the admin can act on (a storage quota too).
+      if (err instanceof AppError && ['validation_failed', 'bad_request', 'payload_too_large'].includes(err.code)) {
         const problems = (err.details as { problems?: string[] } | undefined)?.problems;
-        return screen({ error: problems ? 'Nothing was imported:' : err.message, problems }, 400);
+        return screen({ error: problems ? 'Nothing was imported:' : err.message, problems }, err.code === 'payload_too_large' ? 413 : 400);
       }
       throw err;
     }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Sql } from 'postgres';
 import { loadStaticAssets, type StaticAssets } from '../../common/static-assets.ts';
 import type { Logger } from '../../common/logger.ts';
-import type { InstanceDb, InstanceDeps, MediaFiles, StorageUsage } from '../deps.ts';
+import type { InstanceDb, InstanceDeps, MediaFiles, MediaImports, StorageUsage } from '../deps.ts';
 import type { Metrics } from '../../common/metrics.ts';
 import { createDirectory, type Directory } from './identify.ts';
 import { branchFor, buildTree, type TreeNode } from '../policy/tree.ts';
@@ -24,6 +24,8 @@ export interface InstanceServices {
   storageUsage?: () => Promise<StorageUsage>;
   /** Uploaded files' records and bytes, for a wiki export, when media storage is configured. */
   mediaFiles?: MediaFiles;
+  /** Stores the files a wiki import's pages link to, when media storage is configured. */
+  mediaImports?: MediaImports;
   logger: Logger;
   db: InstanceDb;
   /** The same pool without drizzle, for the hot read path. */
@@ -103,6 +105,7 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
     uploads: deps.media !== undefined,
     storageUsage: deps.media?.usage,
     mediaFiles: deps.media?.files,
+    mediaImports: deps.media?.imports,
     logger: deps.logger,
     db: deps.database.db,
     sql,

@@ -198,7 +198,8 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
      * Creates every page of an import in one transaction: all of them or, on any failure, none. A path
      * that already has a live page is left alone and reported, never overwritten.
      */
-    async importPages(actor: Actor, input: readonly (CreateInput & { path: string })[], message: string, language: string) {
+    /** `alsoWrite` runs in the same transaction, after the pages (an import's files are recorded there). */
+    async importPages(actor: Actor, input: readonly (CreateInput & { path: string })[], message: string, language: string, alsoWrite?: (tx: Executor) => Promise<void>) {
       requireRole(actor, 'import');
       const result = await transaction(async (tx) => {
         const created: { id: number; path: string }[] = [];
@@ -208,6 +209,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
           if (await findLiveByPath(tx, path)) existing.push(path);
           else created.push(await insertNew(tx, actor, path, { ...page, message }, language));
         }
+        await alsoWrite?.(tx);
         return { created: created.map(({ id, path }) => ({ id, path })), existing };
       }).catch((err) => {
         // Another save took one of the paths while the import ran: nothing was written; importing again skips it.

@@ -1,5 +1,5 @@
 // Page rows: create, conditional update (the optimistic-concurrency guard), trash, restore, purge, list.
-import { and, asc, desc, eq, gt, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../deps.ts';
 import { encodeKeyCursor, pageOf } from '../policy/paging.ts';
 import type { RenderedPage } from '../policy/render/markdown.ts';
@@ -101,6 +101,16 @@ const underPrefix = (prefix?: string) =>
 const liveItem = { id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, updatedAt: pages.updatedAt };
 
 /** Every live page in path order: the tree is built from all of them, so nothing is cut off. */
+/** Which of these paths have a live page. */
+export async function livePathsAmong(db: Executor, paths: readonly string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const rows = await db
+    .select({ path: pages.path })
+    .from(pages)
+    .where(and(isNull(pages.deletedAt), inArray(pages.path, [...paths])));
+  return new Set(rows.map((r) => r.path));
+}
+
 export async function listLivePages(db: Executor) {
   return db.select(liveItem).from(pages).where(isNull(pages.deletedAt)).orderBy(asc(pages.path));
 }

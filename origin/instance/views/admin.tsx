@@ -111,6 +111,7 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
           Pages from a zip of Markdown files: an export of a wiki of this platform, or a folder of <code>.md</code> files from
           another tool (folders become the page hierarchy; a title in front matter or the first heading names a page). A path that
           already has a page is left as it is. All or nothing: if one file has a problem, nothing is imported and the problems are listed.
+          {props.usage && ' Images and other files the pages link to come along as uploads, and links between the files become links between pages.'}
         </p>
         <form method="post" action="/_import" enctype="multipart/form-data" class="form-actions">
           <input type="file" name="archive" accept=".zip,application/zip" required />
@@ -122,17 +123,26 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
 }
 
 function ImportSummary(props: { result: ImportResult }) {
-  const { created, existing } = props.result;
+  const { created, existing, files } = props.result;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   return (
     <div class="notice" role="status" data-testid="import-summary">
       <p>
-        Imported {created.length} page{created.length === 1 ? '' : 's'}.
+        Imported {plural(created.length, 'page')}{files.imported.length > 0 && ` and ${plural(files.imported.length, 'file')} they link to`}.
         {existing.length > 0 && ` ${existing.length} path${existing.length === 1 ? '' : 's'} already had a page and ${existing.length === 1 ? 'was' : 'were'} left as ${existing.length === 1 ? 'it was' : 'they were'}: ${existing.slice(0, 20).join(', ')}${existing.length > 20 ? ', …' : ''}.`}
       </p>
       {created.length > 0 && (
         <ul>
           {created.slice(0, 50).map((page) => <li><a href={page.path}>{page.path}</a></li>)}
         </ul>
+      )}
+      {files.skipped.length > 0 && (
+        <>
+          <p>{plural(files.skipped.length, 'linked file')} could not be kept, and the links to {files.skipped.length === 1 ? 'it stay' : 'them stay'} as written:</p>
+          <ul data-testid="import-skipped-files">
+            {files.skipped.slice(0, 50).map((f) => <li><code>{f.file}</code>: {f.reason}</li>)}
+          </ul>
+        </>
       )}
     </div>
   );

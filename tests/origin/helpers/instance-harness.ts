@@ -13,6 +13,7 @@ import type { InstanceDeps } from '../../../origin/instance/deps.ts';
 import { createMediaApiRoutes } from '../../../origin/instance/media/media-routes.ts';
 import { listMedia, mediaDb, mediaUsage } from '../../../origin/instance/media/media-store.ts';
 import { runMediaMigrations } from '../../../origin/instance/media/migrate.ts';
+import { createMediaImports } from '../../../origin/instance/media/media-import.ts';
 import { createObjectStore } from '../../../origin/instance/media/object-store.ts';
 import { instanceSchema, type InstanceSchema } from '../../../origin/instance/schema.ts';
 import { startTestS3, type TestS3 } from '../../media/local-s3.ts';
@@ -61,6 +62,8 @@ export function captureLogger(lines: string[]): Logger {
 export interface InstanceOptions {
   /** Mounts the media API, with the local S3 server as storage (as `npm start` wires it). */
   media?: boolean;
+  /** The instance's storage quota, with media (default 5 GiB). */
+  quotaBytes?: number;
 }
 
 export async function startInstance(instanceId = 'instance1', edgeOverride?: TestEdge, options: InstanceOptions = {}): Promise<InstanceHarness> {
@@ -74,13 +77,14 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
   if (s3) {
     await runMediaMigrations(testDatabase.url);
     const db = mediaDb(database.sql);
-    const config = { quotaBytes: 5 * 2 ** 30, planCaps: { STARTER: 10 * 2 ** 20, PRO: 100 * 2 ** 20, ENTERPRISE: 2 ** 30 } };
+    const config = { quotaBytes: options.quotaBytes ?? 5 * 2 ** 30, planCaps: { STARTER: 10 * 2 ** 20, PRO: 100 * 2 ** 20, ENTERPRISE: 2 ** 30 } };
     const store = createObjectStore(s3.settings);
     media = {
       routes: createMediaApiRoutes({ instanceId, db, store, config }),
       files: { list: (options) => listMedia(db, options), open: (key) => store.get(key) },
+      imports: createMediaImports({ instanceId, db, store, quotaBytes: config.quotaBytes, planCaps: config.planCaps }),
       storageOrigin: new URL(s3.settings.endpoint).origin,
-      usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: config.quotaBytes }),
+      usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: config.quotaBytes, planCaps: config.planCaps }),
     };
   }
   const app = createInstanceApp({

@@ -1,0 +1,89 @@
+// The files of a wiki import, stored as the wiki's uploads. This is the one way files arrive that is not
+// a browser's PUT to storage: the bytes came inside the archive, so the origin stores them itself.
+//
+// They go through the same bookkeeping as an upload, so a crash at any point leaves nothing untracked:
+// reserved against the quota first (all or none, under the quota lock), then put into storage, then
+// recorded in the transaction that writes the imported pages. Reservations that are never recorded expire
+// and the sweeper deletes their objects, as for an upload never confirmed.
+import { randomBytes } from 'node:crypto';
+import { AppError } from '#shared/errors';
+import { mediaPath } from '#shared/media-contract';
+import { buildUploadKey } from '#shared/media-key';
+import { mediaTypeOf, PENDING_GRACE_SECONDS, UPLOAD_URL_TTL_SECONDS, uploadCapFor, type PlanCaps } from '#shared/media-policy';
+import type { MediaImports, StagedFiles } from '../deps.ts';
+import { recordImported, releaseReservations, reserveImport, type MediaDb } from './media-store.ts';
+import { StorageError, type ObjectStore } from './object-store.ts';
+
+export interface MediaImportDeps {
+  instanceId: string;
+  db: MediaDb;
+  store: ObjectStore;
+  quotaBytes: number;
+  planCaps: PlanCaps;
+  now?: () => Date;
+  randomId?: () => string;
+}
+
+export function createMediaImports(deps: MediaImportDeps): MediaImports {
+  const now = deps.now ?? (() => new Date());
+  const randomId = deps.randomId ?? (() => randomBytes(16).toString('hex'));
+  return {
+    quotaBytes: deps.quotaBytes,
+    uploadCap: (plan, platformAdmin) => uploadCapFor(plan, platformAdmin, deps.planCaps),
+    async stage(files, userId) {
+      const at = now();
+      // As long as an upload's reservation lives: an import is stored and written well within it.
+      const expiresAt = new Date(at.getTime() + (UPLOAD_URL_TTL_SECONDS + PENDING_GRACE_SECONDS) * 1000);
+      const staged = files.map((f) => {
+        const type = mediaTypeOf(f.contentType);
+        if (!type) throw new TypeError(`${f.contentType} is not an allowed media type; the import checks types first`);
+        const key = buildUploadKey({ instanceId: deps.instanceId, filename: f.filename, allowedExtensions: type.extensions, randomId: randomId(), now: at });
+        return { ...f, key, size: f.bytes.length };
+      });
+      const reserved = await reserveImport(
+        deps.db,
+        staged.map((f) => ({ key: f.key, filename: f.filename, contentType: f.contentType, size: f.size, checksum: null, userId, expiresAt })),
+        deps.quotaBytes,
+        at,
+      );
+      if (!reserved.ok) return { ok: false, usedBytes: reserved.usedBytes };
+
+      const stored: { key: string; etag: string | null }[] = [];
+      const discard = async () => {
+        // Objects first; a reservation whose object could not be deleted stays, for the sweeper.
+        const gone: string[] = [];
+        for (const f of staged) {
+          try {
+            await deps.store.delete(f.key);
+            gone.push(f.key);
+          } catch {
+            // Left to the sweeper once the reservation expires.
+          }
+        }
+        await releaseReservations(deps.db, gone);
+      };
+      try {
+        for (const f of staged) stored.push({ key: f.key, etag: (await deps.store.put(f.key, f.bytes, f.contentType)).etag });
+      } catch (err) {
+        await discard().catch(() => {});
+        // fetch reports an unreachable server as a TypeError ("fetch failed").
+        if (err instanceof StorageError || (err instanceof TypeError && err.message === 'fetch failed')) {
+          throw new AppError('bad_gateway', 'File storage cannot be reached right now, so nothing was imported; try again shortly.');
+        }
+        throw err;
+      }
+      const etags = new Map(stored.map((s) => [s.key, s.etag]));
+      const result: StagedFiles = {
+        files: staged.map((f) => ({ name: f.name, key: f.key, url: mediaPath(f.key), filename: f.filename, contentType: f.contentType, size: f.size })),
+        record: (tx) =>
+          recordImported(
+            tx,
+            staged.map((f) => ({ key: f.key, filename: f.filename, contentType: f.contentType, size: f.size, etag: etags.get(f.key) ?? null })),
+            userId,
+          ),
+        discard,
+      };
+      return { ok: true, staged: result };
+    },
+  };
+}
