@@ -38,7 +38,9 @@ export function createMediaImports(deps: MediaImportDeps): MediaImports {
         const type = mediaTypeOf(f.contentType);
         if (!type) throw new TypeError(`${f.contentType} is not an allowed media type; the import checks types first`);
         const key = buildUploadKey({ instanceId: deps.instanceId, filename: f.filename, allowedExtensions: type.extensions, randomId: randomId(), now: at });
-        return { ...f, key, size: f.bytes.length };
+        // The display name as a browser upload records it (media-routes.ts).
+        const filename = f.filename.normalize('NFC').slice(0, 255) || key.slice(key.lastIndexOf('/') + 1);
+        return { ...f, key, filename, size: f.bytes.length };
       });
       const reserved = await reserveImport(
         deps.db,
