@@ -13,7 +13,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const ctx = usePlatformAndBrowser();
 
 describe('media in Chromium, through the edge', () => {
-  it('uploads an image from the editor straight to storage, renders it, downloads it, counts it in the admin storage usage, and the admin exports it with the page', async () => {
+  it('uploads an image from the editor straight to storage, renders it, downloads it, counts it in the admin storage usage, and the admin exports it with the page and imports both into another instance', async () => {
     const base = ctx.env.platform.info.urls.instance1!;
     const page = await ctx.browser.context.newPage();
     const storagePuts: string[] = [];
@@ -68,6 +68,18 @@ describe('media in Chromium, through the edge', () => {
       const imageFile = `media/${src!.split('/uploads/')[1]}`;
       expect(Buffer.from(files[imageFile]!).equals(PNG)).toBe(true);
       expect(strFromU8(files['pages/architecture.md']!)).toContain(`](../${imageFile})`);
+
+      // The same archive imported into instance3 from its settings page: the page comes with its image,
+      // stored as instance3's upload and served from there.
+      const base3 = ctx.env.platform.info.urls.instance3!;
+      await page.goto(`${base3}/_settings`);
+      await page.locator('input[name="archive"]').setInputFiles((await exported.path())!);
+      await Promise.all([page.waitForURL(`${base3}/_import`), page.getByRole('button', { name: 'Import pages' }).click()]);
+      expect(await page.locator('[data-testid="import-summary"]').textContent()).toContain('and 1 file they link to');
+      await page.goto(`${base3}/architecture`);
+      const copy = page.locator('[data-testid="page-content"] img');
+      expect(await copy.getAttribute('src')).toMatch(/^\/_media\/tenants\/instance3\/uploads\/\d{4}\/\d{2}\/[^/]+\/diagram\.png$/);
+      await expect.poll(() => copy.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     } finally {
       await admin.close();
     }
