@@ -199,3 +199,20 @@ describe('wiki import: linked files that cannot be stored leave nothing behind',
     expect((await h.api('/api/pages?limit=100', { as: admin })).body.pages.map((p: { path: string }) => p.path)).not.toContain('/offline');
   });
 });
+
+describe('wiki import: bounds on linked files', () => {
+  let h: InstanceHarness;
+  beforeAll(async () => {
+    h = await startInstance('instance1', undefined, { media: true });
+  });
+  afterAll(() => h?.close());
+
+  it('refuses an archive whose pages link to more files than an import stores, naming the limit', async () => {
+    const files: Record<string, string | Uint8Array> = { 'many.md': Array.from({ length: 2001 }, (_, i) => `![f${i}](f${i}.png)`).join('\n') };
+    for (let i = 0; i < 2001; i++) files[`f${i}.png`] = png(1);
+    const res = await postZip(h, zip(files));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('at most 2000');
+    expect(await storedKeys(h)).toEqual([]);
+  });
+});

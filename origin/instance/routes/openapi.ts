@@ -129,7 +129,7 @@ export const openApiDocument = {
         description:
           'All or nothing: any file with a problem refuses the whole archive (400, details.problems names each file). Paths that already have a page are left alone and listed in `existing`. ' +
           "Files the new pages link to relatively (images, PDFs…, Obsidian's ![[embeds]]) are stored as uploads and the links point to them; links between the Markdown files become links between pages. " +
-          'A linked file uploads would refuse (its type, the plan\'s size cap) is skipped and its link kept (`files.skipped`, with the reason); files beyond the storage left refuse the import (413). At most 50 MB, 2000 pages, 100 MB of linked files.',
+          'A linked file uploads would refuse (its type, the plan\'s size cap) is skipped and its link kept (`files.skipped`, with the reason); files beyond the storage left refuse the import (413). At most 50 MB, 2000 pages, 100 MB and 2000 linked files.',
         requestBody: { required: true, content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } },
         responses: {
           201: ok('Pages created: `created` (id, path), `existing` (paths left alone), `files.imported` (file, url), `files.skipped` (file, reason)'),

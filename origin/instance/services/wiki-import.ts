@@ -22,6 +22,7 @@ const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 const MAX_UNPACKED_BYTES = 200 * 1024 * 1024;
 /** The linked files, held in memory until stored: a 50 MB archive of photos is well within it. */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
+const MAX_LINKED_FILES = MAX_IMPORT_PAGES;
 const MANIFEST = 'wiki.json';
 /** Files of any kind in the archive (an export also holds media/ and its README). */
 const MAX_ENTRIES = 20 * MAX_IMPORT_PAGES;
@@ -187,6 +188,8 @@ async function importArchive(input: ImportInput, archive: OpenArchive): Promise<
     if (existing.has(page.path)) continue;
     for (const name of linkedArchiveFiles(page.content, page.file, index)) if (archive.others.has(name)) linked.add(name);
   }
+  // Each is one request to storage while the admin waits.
+  if (linked.size > MAX_LINKED_FILES) throw refused([`The pages link to ${linked.size} files of the archive; an import stores at most ${MAX_LINKED_FILES}.`]);
   const { files, skipped } = await readLinkedFiles(input, archive, [...linked].sort());
 
   let staged: StagedFiles | undefined;
