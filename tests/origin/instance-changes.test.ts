@@ -315,8 +315,11 @@ describe('bad input to recent changes', () => {
 
 describe('recent changes in the wiki', () => {
   it('links "Recent changes" from every page’s navigation, for readers too', async () => {
-    const home = await html('/', reader);
-    expect(home.text).toMatch(/<nav class="actions" aria-label="Wiki">.*<a href="\/_changes" data-testid="recent-changes">Recent changes<\/a>/s);
+    await createPage(h, { path: '/rc-nav', title: 'Nav', content: 'a page view, rendered by its own fast path' });
+    for (const path of ['/rc-nav', '/_pages', '/_changes', '/no-such-page']) {
+      const page = await html(path, reader);
+      expect(page.text, path).toMatch(/<nav class="actions" aria-label="Wiki">.*<a href="\/_changes" data-testid="recent-changes">Recent changes<\/a>/s);
+    }
   });
 
   it('renders each change with the page, the revision, the diff, the note and the author, escaping titles', async () => {
