@@ -7,6 +7,7 @@ import { createMetrics } from '../common/metrics.ts';
 import type { InstanceDeps, InstanceEnv } from './deps.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '#shared/errors';
+import { changesApi } from './routes/api-changes.ts';
 import { exportApi } from './routes/api-export.ts';
 import { importApi } from './routes/api-import.ts';
 import { miscApi } from './routes/api-misc.ts';
@@ -66,6 +67,7 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
   app.route('/', openApiRoute());
   app.route('/', pageApi(services));
   app.route('/', trashApi(services));
+  app.route('/', changesApi(services));
   app.route('/', miscApi(services));
   app.route('/', exportApi(services));
   app.route('/', importApi(services));

@@ -1,4 +1,5 @@
-// The instance database: people, settings, pages with their revisions, links between pages and old names.
+// The instance database: people, settings, pages with their revisions and trash events, links between pages
+// and old names.
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -109,9 +110,38 @@ export const revisions = pgTable(
     content: text('content').notNull(),
     message: text('message').notNull().default(''),
     authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The revision a restore brought back; null for every other save (migration 0003: older restores are null too). */
+    restoredFrom: integer('restored_from'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('revisions_page_revision_unique').on(t.pageId, t.revision)],
+  (t) => [
+    uniqueIndex('revisions_page_revision_unique').on(t.pageId, t.revision),
+    // Recent changes: every revision of the wiki, newest first, ties by id.
+    index('revisions_created_at_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/**
+ * Moves to and from the trash, which write no revision (pages.deleted_at keeps only the latest deletion):
+ * recent changes lists them beside the revisions. Purging a page deletes its events with it.
+ */
+export const trashEvents = pgTable(
+  'trash_events',
+  {
+    id: serial('id').primaryKey(),
+    pageId: integer('page_id').notNull().references(() => pages.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** The page's revision at the time: its path and title then are that revision's. */
+    revision: integer('revision').notNull(),
+    actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('trash_events_kind_check', sql`${t.kind} in ('trashed', 'untrashed')`),
+    index('trash_events_created_at_idx').on(t.createdAt, t.id),
+    // The purge of a page deletes its events through this.
+    index('trash_events_page_idx').on(t.pageId),
+  ],
 );
 
 /** Outgoing internal links of each page, as written (kind + key) and as resolved (target). */
@@ -143,5 +173,5 @@ export const aliases = pgTable(
   (t) => [primaryKey({ columns: [t.kind, t.key] }), check('aliases_kind_check', sql`${t.kind} in ('path', 'title')`)],
 );
 
-export const instanceSchema = { users, settings, pages, revisions, links, aliases };
+export const instanceSchema = { users, settings, pages, revisions, trashEvents, links, aliases };
 export type InstanceSchema = typeof instanceSchema;

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { InstanceEnv } from '../deps.ts';
 import { RoleBody, SettingsBody } from './api-misc.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../policy/paging.ts';
+import { CHANGE_KINDS } from '../policy/recent-changes.ts';
 import { CreatePageBody, UpdatePageBody } from './api-pages.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -98,6 +99,19 @@ export const openApiDocument = {
         responses: { 200: paged('Trashed pages', 'pages', { type: 'object' }, opaque), ...errors(400, 403) },
       },
     },
+    '/api/changes': {
+      get: {
+        summary: 'Recent changes across the wiki, newest first, a page at a time: every revision, and moves to and from the trash',
+        description:
+          'Ties (one instant) come in a fixed order, so walking `next` gives every change once. Changes of pages now in the trash are listed for editors only (marked `trashed`, without links); a purged page\'s are gone.',
+        parameters: [
+          { name: 'path', in: 'query', schema: { type: 'string' }, description: 'Only changes made at this path or below (a move in or out counts)' },
+          limit,
+          cursor('before', 'string', 'The `next` of the previous page'),
+        ],
+        responses: { 200: paged('Changes', 'changes', ref('Change'), opaque), ...errors(400) },
+      },
+    },
     '/api/trash/{id}/restore': { parameters: [id()], post: { summary: 'Restore a page from the trash', responses: { 200: ok('Restored', ref('PageSummary')), ...errors(403, 404, 409) } } },
     '/api/trash/{id}': { parameters: [id()], delete: { summary: 'Purge a trashed page for good (admins)', responses: { 204: ok('Purged'), ...errors(403, 404) } } },
     '/api/search': {
@@ -157,6 +171,30 @@ export const openApiDocument = {
       PageSummary,
       Page: { allOf: [PageSummary, { type: 'object', properties: { content: { type: 'string' }, toc: { type: 'array' }, backlinks: { type: 'array' }, updatedBy: { type: ['string', 'null'] } } }] },
       PageListItem: { type: 'object', properties: { id: { type: 'integer' }, path: { type: 'string' }, title: { type: 'string' }, revision: { type: 'integer' }, updatedAt: { type: 'string' } } },
+      Change: {
+        type: 'object',
+        required: ['kind', 'pageId', 'revision', 'path', 'title', 'currentPath', 'trashed', 'createdAt', 'links'],
+        properties: {
+          kind: { type: 'string', enum: [...CHANGE_KINDS] },
+          pageId: { type: 'integer' },
+          revision: { type: 'integer', description: 'The revision made; for a move to or from the trash, the page\'s revision then' },
+          path: { type: 'string', description: 'The path as of this change' },
+          title: { type: 'string', description: 'The title as of this change' },
+          previousPath: { type: ['string', 'null'], description: 'Where a move took the page from' },
+          previousTitle: { type: ['string', 'null'], description: 'The title a rename replaced' },
+          currentPath: { type: 'string', description: 'Where the page is now' },
+          trashed: { type: 'boolean', description: 'The page is in the trash now' },
+          restoredFrom: { type: ['integer', 'null'], description: 'The old revision a restore brought back' },
+          message: { type: ['string', 'null'], description: 'The revision\'s note; null for a move to or from the trash' },
+          authorName: { type: ['string', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' },
+          links: {
+            type: 'object',
+            description: 'Browser URLs on this wiki: the page, the revision, its diff against the previous one (null where there is none)',
+            properties: { page: { type: ['string', 'null'] }, revision: { type: ['string', 'null'] }, diff: { type: ['string', 'null'] } },
+          },
+        },
+      },
       SearchResults: {
         type: 'object',
         properties: {

@@ -1,16 +1,19 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-// Finding things in the browser: search, all pages, and the trash (restore, purge).
+// Finding things in the browser: search, all pages, recent changes, and the trash (restore, purge).
 import { Hono } from 'hono';
 import type { InstanceEnv } from '../deps.ts';
 import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
+import { changesQuery } from '../policy/recent-changes.ts';
 import { can } from '../policy/roles.ts';
 import { cleanQuery } from '../policy/search-query.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
+import { listChanges } from '../store/changes.ts';
 import { listTrash } from '../store/pages.ts';
 import { searchPages } from '../store/search.ts';
 import { AllPagesScreen, SearchScreen, TrashScreen } from '../views/browse.tsx';
-import { listPageUrl } from '../views/links.tsx';
+import { ChangesScreen } from '../views/changes.tsx';
+import { changesUrl, listPageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
 import { actorOf, intParam, snippetHtml } from './api-support.ts';
 import { seeOther } from './ui-support.ts';
@@ -33,6 +36,14 @@ export function browseRoutes(services: InstanceServices) {
     // Both from the cached tree: no query of its own for a list every sidebar already keeps.
     const [tree, count] = await Promise.all([services.tree(), services.livePageCount()]);
     return c.html(<AllPagesScreen ui={uiContext(c, services)} tree={tree} count={count} />);
+  });
+
+  app.get('/_changes', async (c) => {
+    // Paged like GET /api/changes: the "Older" link carries `before`, and the filter stays on.
+    const { limit, before, path } = changesQuery(c.req.query());
+    const { items, next } = await listChanges(db, { limit, before, prefix: path, includeTrashed: can(c.var.role, 'write') });
+    const pager = { next: next === null ? null : changesUrl({ path, before: next, limit }), first: before ? changesUrl({ path }) : undefined };
+    return c.html(<ChangesScreen ui={uiContext(c, services)} path={path} changes={items} pager={pager} />);
   });
 
   app.get('/_trash', async (c) => {

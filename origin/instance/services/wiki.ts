@@ -11,6 +11,7 @@ import { addAlias, linkersOf, replaceLinks, resolveRefs } from '../store/links.t
 import {
   deleteTrashed, findLiveByPath, findPage, insertPage, markRestored, markTrashed, updatePageIfAt, updateRendering, type PageRow,
 } from '../store/pages.ts';
+import { recordTrashEvent } from '../store/changes.ts';
 import { findRevision, insertRevision } from '../store/revisions.ts';
 
 export interface Actor {
@@ -138,7 +139,8 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     { kind: 'title', key: titleKey(page.title) },
   ];
 
-  async function applyUpdate(tx: Executor, actor: Actor, current: PageRow, input: UpdateInput, language: string, defaultMessage: string) {
+  /** `restoredFrom`: the old revision this update brings back (restoreRevision), recorded on the new one. */
+  async function applyUpdate(tx: Executor, actor: Actor, current: PageRow, input: UpdateInput, language: string, defaultMessage: string, restoredFrom?: number) {
     if (current.revision !== input.revision) throw conflictError(current);
     const path = input.path !== undefined ? checkedPath(input.path) : current.path;
     const title = input.title ?? current.title;
@@ -157,7 +159,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
       if (!now || now.deletedAt) throw new AppError('not_found', 'No such page.');
       throw conflictError(now);
     }
-    await insertRevision(tx, { pageId: row.id, revision: row.revision, path, title, content, message: input.message?.trim() || defaultMessage, authorId: actor.id });
+    await insertRevision(tx, { pageId: row.id, revision: row.revision, path, title, content, message: input.message?.trim() || defaultMessage, authorId: actor.id, restoredFrom });
     await replaceLinks(tx, row.id, rendered.refs, resolution);
     const moved = path !== current.path;
     const renamed = titleKey(title) !== titleKey(current.title);
@@ -239,7 +241,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
         const current = await livePage(tx, id, true);
         const old = await findRevision(tx, id, revision);
         if (!old) throw new AppError('not_found', `This page has no revision ${revision}.`);
-        return applyUpdate(tx, actor, current, { revision: current.revision, title: old.title, content: old.content }, language, `Restored revision ${revision}`);
+        return applyUpdate(tx, actor, current, { revision: current.revision, title: old.title, content: old.content }, language, `Restored revision ${revision}`, revision);
       });
       onSave('restored');
       return row;
@@ -250,6 +252,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
       const row = await transaction(async (tx) => {
         const trashed = await markTrashed(tx, id, actor.id);
         if (!trashed) throw new AppError('not_found', 'No such page (or it is already in the trash).');
+        await recordTrashEvent(tx, { pageId: id, kind: 'trashed', revision: trashed.revision, actorId: actor.id });
         await rerenderLinkers(tx, [id], [], language, id);
         return trashed;
       });
@@ -261,6 +264,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
       const restored = await transaction(async (tx) => {
         const row = await markRestored(tx, id);
         if (!row) throw new AppError('not_found', 'No such page in the trash.');
+        await recordTrashEvent(tx, { pageId: id, kind: 'untrashed', revision: row.revision, actorId: actor.id });
         await rerenderLinkers(tx, [id], refsOf(row), language, id);
         return row;
       }).catch(async (err) => {

@@ -12,6 +12,8 @@ export interface RevisionInput {
   content: string;
   message: string;
   authorId: number | null;
+  /** Set by a restore of an old revision: the revision it brought back. */
+  restoredFrom?: number;
 }
 
 export async function insertRevision(db: Executor, r: RevisionInput): Promise<void> {

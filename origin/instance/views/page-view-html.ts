@@ -34,7 +34,8 @@ function frameFor(ui: UiContext): Frame {
     brandToNav:
       '<form class="search" action="/_search" method="get" role="search">' +
       '<input type="search" name="q" value="" placeholder="Search pages" aria-label="Search pages"/></form>' +
-      '<nav class="actions" aria-label="Wiki"><a href="/_pages">All pages</a>',
+      '<nav class="actions" aria-label="Wiki"><a href="/_pages">All pages</a>' +
+      '<a href="/_changes" data-testid="recent-changes">Recent changes</a>',
   };
   if (frames.size >= MAX_FRAMES) frames.delete(frames.keys().next().value as string);
   frames.set(key, frame);
