@@ -23,6 +23,7 @@ export function Layout(props: { ui: UiContext; title: string; sidebar?: Child; c
           </form>
           <nav class="actions" aria-label="Wiki">
             <a href="/_pages">All pages</a>
+            {ui.files && <a href="/_files">Files</a>}
             {ui.canWrite && <a href="/_new" data-testid="new-page">New page</a>}
             <a href="/_people">People</a>
             {ui.canWrite && <a href="/_trash">Trash</a>}
