@@ -187,9 +187,16 @@ describe('deleting from the files page', () => {
   });
 
   it('lets an admin delete anyone\'s file and comes back to the same page of the list', async () => {
-    for (let i = 0; i < 3; i++) await upload(otto, `otto-${i}.txt`, 'text/plain', 20);
+    for (let i = 0; i < 4; i++) await upload(otto, `otto-${i}.txt`, 'text/plain', 20);
     const first = await page('/_files?limit=2', admin);
-    const older = /href="\/_files\?before=(\d+)&amp;limit=2" rel="next"/.exec(first.text)![1]!;
+    const newest = listedIds(first.text)[0]!;
+    expect(first.text).toContain(`action="/_files/${newest}/delete?limit=2"`);
+    const fromFirst = await deleteForm(`/_files/${newest}/delete?limit=2`, admin);
+    expect(fromFirst.status).toBe(303);
+    expect(fromFirst.headers.get('location')).toBe('/_files?limit=2');
+    expect(await recorded(newest)).toBe(false);
+
+    const older = /href="\/_files\?before=(\d+)&amp;limit=2" rel="next"/.exec((await page('/_files?limit=2', admin)).text)![1]!;
     const second = await page(`/_files?before=${older}&limit=2`, admin);
     const target = listedIds(second.text)[0]!;
     const [row] = await h.database.sql<{ key: string }[]>`select key from media where id = ${target}`;

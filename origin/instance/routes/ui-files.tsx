@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv, MediaFiles } from '../deps.ts';
-import { numberQuery, pageOf, pageSize } from '../policy/paging.ts';
+import { numberQuery, PAGE_SIZE_DEFAULT, pageOf, pageSize } from '../policy/paging.ts';
 import { mayDeleteMedia, maySeeStorageUsage } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
@@ -19,8 +19,11 @@ import { seeOther } from './ui-support.ts';
  */
 const beforeId = (raw: string | undefined) => numberQuery(raw, 'before') || undefined;
 
-/** The query of a page of /_files past the first (a cursor already checked), or nothing. */
-const filesPage = (before: number | undefined, limit: number) => (before ? listPageUrl('', { name: 'before', value: before }, limit) : '');
+/** The query of this page of /_files (a cursor already checked, the page size when not the default), or nothing. */
+function filesPage(before: number | undefined, limit: number): string {
+  if (before) return listPageUrl('', { name: 'before', value: before }, limit);
+  return limit === PAGE_SIZE_DEFAULT ? '' : `?${new URLSearchParams({ limit: String(limit) })}`;
+}
 
 export function filesRoutes(services: InstanceServices) {
   const app = new Hono<InstanceEnv>();
