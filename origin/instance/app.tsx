@@ -17,6 +17,7 @@ import { openApiRoute } from './routes/openapi.ts';
 import { adminRoutes } from './routes/ui-admin.tsx';
 import { browseRoutes } from './routes/ui-browse.tsx';
 import { editRoutes } from './routes/ui-edit.tsx';
+import { filesRoutes } from './routes/ui-files.tsx';
 import { historyRoutes } from './routes/ui-history.tsx';
 import { sameSiteOnly } from './routes/ui-support.ts';
 import { viewRoutes } from './routes/ui-view.tsx';
@@ -77,6 +78,7 @@ export function createInstanceApp(deps: InstanceDeps): Hono<InstanceEnv> {
   app.route('/', historyRoutes(services));
   app.route('/', browseRoutes(services));
   app.route('/', adminRoutes(services));
+  app.route('/', filesRoutes(services));
   app.route('/', viewRoutes(services)); // last: it answers every other path with a page (or a 404)
   return app;
 }

@@ -21,11 +21,17 @@ import type { UserRecord } from './store/users.ts';
 import type { Plan } from '#shared/plan-matrix';
 
 /** What a wiki export reads of the uploaded files: their records, and their bytes from storage. */
-export interface MediaFiles {
+export interface MediaReader {
   /** Newest first; `before` is the id the previous page ended with. */
   list(options: { limit: number; before?: number }): Promise<MediaRow[]>;
   /** The stored bytes, unread; null when storage has no such object. */
   open(key: string): Promise<{ size: number; body: ReadableStream<Uint8Array> } | null>;
+}
+
+/** The uploaded files as the wiki's own pages use them: the export reads them, the files page also deletes. */
+export interface MediaFiles extends MediaReader {
+  /** The object and the record, as DELETE /api/media/:id does (media/delete-media.ts): 404, 403 or the deleted row. */
+  delete(actor: { id: number; role: Role }, id: number): Promise<MediaRow>;
 }
 
 /** A file of a wiki import, to be stored as an upload. */

@@ -142,6 +142,52 @@ describe('media in Chromium, through the edge', () => {
       await Promise.all([pro.close(), starter.close(), admin.close()]);
     }
   });
+
+  it('lists an upload on the files page with its thumbnail, and deletes it after the confirmation, leaving its URL a 404', async () => {
+    const base = ctx.env.platform.info.urls.instance1!;
+    const pro = await openBrowser();
+    try {
+      const page = await pro.context.newPage();
+      await signInAt(page, `${base}/_files`, 'pro');
+      // The editor's upload, as upload-client.js makes it: a signature from the edge, the bytes to storage, the confirmation.
+      const key = await page.evaluate(async (bytes) => {
+        const body = new Uint8Array(bytes);
+        const json = { 'content-type': 'application/json', accept: 'application/json' };
+        const signed = await (await fetch('/_media/uploads', { method: 'POST', headers: json, body: JSON.stringify({ filename: 'to-delete.png', contentType: 'image/png', size: body.length }) })).json();
+        const put = await fetch(signed.url, { method: signed.method, headers: signed.headers, body });
+        if (!put.ok) throw new Error(`PUT ${put.status}`);
+        const done = await fetch('/api/media', { method: 'POST', headers: json, body: JSON.stringify({ key: signed.key }) });
+        if (done.status !== 201) throw new Error(`confirm ${done.status}`);
+        return signed.key as string;
+      }, [...PNG]);
+
+      await page.goto(`${base}/_files`);
+      const row = page.locator('tr', { hasText: 'to-delete.png' });
+      const thumbnail = row.locator('img.thumb');
+      expect(await thumbnail.getAttribute('src')).toBe(`/_media/${key}`);
+      await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+
+      // Dismissed, nothing happens; accepted, the form posts and the list comes back without the file.
+      page.once('dialog', (dialog) => dialog.dismiss());
+      await row.getByRole('button', { name: 'Delete to-delete.png forever' }).click();
+      const listed = () => page.evaluate(async () => ((await (await fetch('/api/media', { headers: { accept: 'application/json' } })).json()) as { items: { key: string }[] }).items.map((f) => f.key));
+      expect(await listed()).toContain(key);
+      expect(await row.count()).toBe(1);
+      const asked: string[] = [];
+      page.once('dialog', (dialog) => {
+        asked.push(dialog.message());
+        return dialog.accept();
+      });
+      await Promise.all([page.waitForURL(`${base}/_files`), page.waitForResponse((res) => res.request().method() === 'POST'), row.getByRole('button', { name: 'Delete to-delete.png forever' }).click()]);
+      expect(asked[0]).toMatch(/^Delete "to-delete.png" for good\?/);
+      await expect.poll(() => row.count()).toBe(0);
+      expect(await listed()).not.toContain(key);
+      // Past the browser's cache, which may keep the thumbnail it loaded for a while (private, max-age=3600).
+      expect(await page.evaluate(async (url) => (await fetch(url, { cache: 'no-store' })).status, `/_media/${key}`)).toBe(404);
+    } finally {
+      await pro.close();
+    }
+  });
 });
 
 /** A request to the edge on 127.0.0.1 with a given Host (Node cannot resolve *.localhost names). */

@@ -10,7 +10,7 @@ import { MEDIA_AUTHORIZE_PATH, mediaPath } from '#shared/media-contract';
 import { objectUrl } from '#shared/media-key';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { MediaFiles } from '../../origin/instance/deps.ts';
+import type { MediaReader } from '../../origin/instance/deps.ts';
 import { wikiExport } from '../../origin/instance/services/wiki-export.ts';
 import { identity } from './helpers/edge-keys.ts';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
@@ -187,11 +187,11 @@ describe('wiki export streaming', () => {
     uploadedBy: null,
     uploaderName: null,
   });
-  const filesOf = (open: MediaFiles['open']): MediaFiles => ({
+  const filesOf = (open: MediaReader['open']): MediaReader => ({
     list: async ({ before }) => (before === undefined ? [row(2, 'b.png'), row(1, 'a.png')] : []),
     open,
   });
-  const input = (files: MediaFiles, idleMs?: number) => ({ instanceId: 'instance1', title: 'T', description: '', db: h.database.db, files, now: new Date(), idleMs });
+  const input = (files: MediaReader, idleMs?: number) => ({ instanceId: 'instance1', title: 'T', description: '', db: h.database.db, files, now: new Date(), idleMs });
 
   it('fails the download, not just ends it, when storage fails in the middle of a file', async () => {
     const broken = filesOf(async () => ({

@@ -6,13 +6,13 @@
 // recorded in the transaction that writes the imported pages. Reservations that are never recorded expire
 // and the sweeper deletes their objects, as for an upload never confirmed.
 import { randomBytes } from 'node:crypto';
-import { AppError } from '#shared/errors';
 import { mediaPath } from '#shared/media-contract';
 import { buildUploadKey } from '#shared/media-key';
 import { mediaTypeOf, PENDING_GRACE_SECONDS, UPLOAD_URL_TTL_SECONDS, uploadCapFor, type PlanCaps } from '#shared/media-policy';
 import type { MediaImports, StagedFiles } from '../deps.ts';
 import { recordImported, releaseReservations, reserveImport, type MediaDb } from './media-store.ts';
-import { StorageError, type ObjectStore } from './object-store.ts';
+import type { ObjectStore } from './object-store.ts';
+import { storageCall } from './storage-call.ts';
 
 export interface MediaImportDeps {
   instanceId: string;
@@ -65,13 +65,9 @@ export function createMediaImports(deps: MediaImportDeps): MediaImports {
         await releaseReservations(deps.db, gone);
       };
       try {
-        for (const f of staged) stored.push({ key: f.key, etag: (await deps.store.put(f.key, f.bytes, f.contentType)).etag });
+        for (const f of staged) stored.push({ key: f.key, etag: (await storageCall(() => deps.store.put(f.key, f.bytes, f.contentType))).etag });
       } catch (err) {
         await discard().catch(() => {});
-        // fetch reports an unreachable server as a TypeError ("fetch failed").
-        if (err instanceof StorageError || (err instanceof TypeError && err.message === 'fetch failed')) {
-          throw new AppError('bad_gateway', 'File storage cannot be reached right now, so nothing was imported; try again shortly.');
-        }
         throw err;
       }
       const etags = new Map(stored.map((s) => [s.key, s.etag]));

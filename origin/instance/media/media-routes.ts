@@ -23,11 +23,13 @@ import {
 import type { BaseVariables } from '../../common/env.ts';
 import { containsNul, nulRefused, requireJsonContentType, wholeNumber } from '../policy/client-input.ts';
 import { numberQuery, pageSize } from '../policy/paging.ts';
-import { can, type Role } from '../policy/roles.ts';
+import { can, maySeeStorageUsage, type Role } from '../policy/roles.ts';
+import { deleteMedia } from './delete-media.ts';
 import { markdownReference } from './markdown-reference.ts';
 import { DEFAULT_USER_PENDING_MULTIPLE, type MediaConfig } from './media-config.ts';
-import { confirmUpload, deleteMediaRow, dropPending, findMedia, findPending, listMedia, mediaUsage, reserveUpload, type MediaDb, type MediaRow } from './media-store.ts';
-import { StorageError, type ObjectStore } from './object-store.ts';
+import { confirmUpload, dropPending, findMedia, findPending, listMedia, mediaUsage, reserveUpload, type MediaDb, type MediaRow } from './media-store.ts';
+import type { ObjectStore } from './object-store.ts';
+import { storageCall } from './storage-call.ts';
 
 /** What this module reads from c.var; the instance app's identify middleware sets a superset. */
 export type MediaApiEnv = {
@@ -80,19 +82,6 @@ export function toMediaRecord(row: MediaRow) {
     createdAt: row.createdAt.toISOString(),
     markdown: markdownReference(row.key, row.filename, row.contentType),
   };
-}
-
-/** Storage trouble is a 502 for the client (with the status in the log), not an anonymous 500. */
-async function storageCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    // fetch reports an unreachable server as a TypeError ("fetch failed").
-    if (err instanceof StorageError || (err instanceof TypeError && err.message === 'fetch failed')) {
-      throw new AppError('bad_gateway', 'File storage cannot be reached right now; try again shortly.');
-    }
-    throw err;
-  }
 }
 
 async function jsonBody(req: { header(name: string): string | undefined; json(): Promise<unknown> }): Promise<unknown> {
@@ -211,24 +200,15 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
   });
 
   app.get('/api/media/usage', async (c) => {
-    if (c.var.role !== 'admin') throw new AppError('forbidden', 'Storage usage is shown to admins of this wiki.');
+    if (!maySeeStorageUsage(c.var.role)) throw new AppError('forbidden', 'Storage usage is shown to admins of this wiki.');
     const usage = await mediaUsage(db, now());
     return c.json({ ...usage, quotaBytes: deps.config.quotaBytes, planCaps: deps.config.planCaps });
   });
 
   app.delete('/api/media/:id{[0-9]+}', async (c) => {
     const id = wholeNumber(c.req.param('id'));
-    const row = id === null ? undefined : await findMedia(db, { id }); // beyond an integer column: no such row
-    if (!row) throw new AppError('not_found', 'No such file.');
-    const mayDelete = c.var.role === 'admin' || (can(c.var.role, 'write') && row.uploadedBy === c.var.user.id);
-    if (!mayDelete) throw new AppError('forbidden', 'Only the uploader or an admin can delete this file.');
-    // Object first: if storage fails the record stays and the delete can be retried; the other order
-    // could leave an object that nothing lists and nobody pays attention to.
-    await storageCall(() => store.delete(row.key));
-    // The PUT URL of this upload is reusable until it expires: it could put the object back, untracked.
-    // It was signed before the confirmation (createdAt), so it is over by createdAt + TTL + grace.
-    const urlUsableUntil = new Date(row.createdAt.getTime() + (UPLOAD_URL_TTL_SECONDS + PENDING_GRACE_SECONDS) * 1000);
-    await deleteMediaRow(db, row.id, { key: row.key, urlUsableUntil, now: now() });
+    if (id === null) throw new AppError('not_found', 'No such file.'); // beyond an integer column: no such row
+    const row = await deleteMedia({ instanceId, db, store, now }, { id: c.var.user.id, role: c.var.role }, id);
     c.var.log.info({ key: row.key, mediaId: row.id }, 'media deleted');
     return c.body(null, 204);
   });

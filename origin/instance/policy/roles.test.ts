@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { can, effectiveRole } from './roles.ts';
+import { can, effectiveRole, mayDeleteMedia, maySeeStorageUsage } from './roles.ts';
 
 describe('instance roles', () => {
   it('gives the instance default to someone no admin has assigned a role', () => {
@@ -26,5 +26,20 @@ describe('instance roles', () => {
     expect(can('reader', 'export')).toBe(false);
     expect(can('editor', 'export')).toBe(false);
     expect(can('admin', 'export')).toBe(true);
+  });
+  it('lets an editor delete only their own uploads, an admin any, a reader none', () => {
+    expect(mayDeleteMedia({ id: 7, role: 'editor' }, 7)).toBe(true);
+    expect(mayDeleteMedia({ id: 7, role: 'editor' }, 8)).toBe(false);
+    expect(mayDeleteMedia({ id: 7, role: 'admin' }, 8)).toBe(true);
+    expect(mayDeleteMedia({ id: 7, role: 'reader' }, 7)).toBe(false);
+  });
+  it('leaves a file whose uploader was removed to admins', () => {
+    expect(mayDeleteMedia({ id: 7, role: 'editor' }, null)).toBe(false);
+    expect(mayDeleteMedia({ id: 7, role: 'admin' }, null)).toBe(true);
+  });
+  it('shows storage usage against the quota to admins only', () => {
+    expect(maySeeStorageUsage('admin')).toBe(true);
+    expect(maySeeStorageUsage('editor')).toBe(false);
+    expect(maySeeStorageUsage('reader')).toBe(false);
   });
 });

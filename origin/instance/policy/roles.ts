@@ -31,3 +31,16 @@ export function effectiveRole(input: { assigned: string | null; instanceDefault:
 export function can(role: Role, action: Action): boolean {
   return ALLOWED[role].has(action);
 }
+
+/**
+ * Deleting an uploaded file: an admin may delete any, an editor the files they uploaded (one whose
+ * uploader was removed is left to admins). DELETE /api/media/:id and the files page both ask this.
+ */
+export function mayDeleteMedia(actor: { id: number; role: Role }, uploadedBy: number | null): boolean {
+  return actor.role === 'admin' || (can(actor.role, 'write') && uploadedBy !== null && uploadedBy === actor.id);
+}
+
+/** The instance's storage used against its quota is shown to admins (settings, /api/media/usage, the files page). */
+export function maySeeStorageUsage(role: Role): boolean {
+  return role === 'admin';
+}

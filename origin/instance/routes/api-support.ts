@@ -24,14 +24,14 @@ export async function readJson<T extends z.ZodType>(c: Context<InstanceEnv>, sch
 /** A revision number from a query string: 400 unless a whole number an integer column can hold. */
 export const RevisionNumber = z.coerce.number({ error: 'must be a revision number' }).int().positive().max(MAX_INT4);
 
-/** A positive integer from the URL. Not a number → 400; a number no row can have → 404. */
-export function intParam(c: Context<InstanceEnv>, name: string): number {
+/** A positive integer from the URL. Not a number → 400; a number no row can have → 404 (`missing` says of what). */
+export function intParam(c: Context<InstanceEnv>, name: string, missing = 'No such page.'): number {
   const raw = c.req.param(name) ?? '';
   if (!/^\d{1,18}$/.test(raw) || Number(raw) < 1) {
     throw new AppError('validation_failed', `${name}: must be a positive integer`, { fields: [{ field: name, message: 'must be a positive integer' }] });
   }
   const value = Number(raw);
-  if (value > MAX_INT4) throw new AppError('not_found', 'No such page.');
+  if (value > MAX_INT4) throw new AppError('not_found', missing);
   return value;
 }
 

@@ -5,7 +5,7 @@
 // The layout is policy/export-layout.ts's.
 import { TextReader, ZipWriter } from '@zip.js/zip.js';
 import { mediaPath } from '#shared/media-contract';
-import type { InstanceDb, MediaFiles } from '../deps.ts';
+import type { InstanceDb, MediaReader } from '../deps.ts';
 import {
   EXPORT_FORMAT,
   mediaFile,
@@ -27,7 +27,7 @@ export interface ExportInput {
   description: string;
   db: InstanceDb;
   /** Uploaded files to include; absent: pages only. */
-  files?: MediaFiles;
+  files?: MediaReader;
   now: Date;
   /** Defaults to EXPORT_IDLE_MS. */
   idleMs?: number;

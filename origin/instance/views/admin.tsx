@@ -1,12 +1,12 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // People (everyone sees who is here; admins change roles) and instance settings (admins only).
 import type { ImportResult } from '../services/wiki-import.ts';
-import { formatBytes } from '#shared/media-policy';
 import type { StorageUsage } from '../deps.ts';
 import { ROLES } from '../policy/roles.ts';
 import type { InstanceSettings } from '../store/settings.ts';
 import { Layout } from './layout.tsx';
 import { ListPager } from './links.tsx';
+import { StorageUsageSummary } from './storage-usage.tsx';
 import type { UiContext } from './ui-context.ts';
 
 export interface PersonRow {
@@ -87,11 +87,8 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
       {props.usage && (
         <section data-testid="storage-usage">
           <h2>Storage</h2>
-          <p>
-            {props.usage.files} file{props.usage.files === 1 ? '' : 's'}, {formatBytes(props.usage.storedBytes)} of {formatBytes(props.usage.quotaBytes)} used
-            {props.usage.pendingBytes > 0 ? ` (${formatBytes(props.usage.pendingBytes)} uploading)` : ''}.
-          </p>
-          <progress max={props.usage.quotaBytes} value={props.usage.storedBytes + props.usage.pendingBytes} />
+          <StorageUsageSummary usage={props.usage} />
+          <p><a href="/_files">See and delete the uploaded files</a></p>
         </section>
       )}
       <section data-testid="export">

@@ -24,6 +24,7 @@ export function Layout(props: { ui: UiContext; title: string; sidebar?: Child; c
           <nav class="actions" aria-label="Wiki">
             <a href="/_pages">All pages</a>
             <a href="/_changes" data-testid="recent-changes">Recent changes</a>
+            {ui.files && <a href="/_files">Files</a>}
             {ui.canWrite && <a href="/_new" data-testid="new-page">New page</a>}
             <a href="/_people">People</a>
             {ui.canWrite && <a href="/_trash">Trash</a>}

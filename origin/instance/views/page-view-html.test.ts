@@ -18,6 +18,7 @@ const ui = (over: Partial<UiContext> = {}): UiContext => ({
   requestId: 'r1',
   asset: (name) => `/_static/${name}?v=0123456789ab`,
   uploads: false,
+  files: false,
   ...over,
 });
 
@@ -42,6 +43,8 @@ const cases: [string, UiContext, PageView][] = [
   ['a reader', ui(), page()],
   ['a writer', ui({ role: 'editor', canWrite: true }), page()],
   ['an admin', ui({ role: 'admin', canWrite: true, canAdmin: true }), page()],
+  ['a reader of a wiki with uploaded files', ui({ files: true }), page()],
+  ['a writer of a wiki with uploads', ui({ role: 'editor', canWrite: true, uploads: true, files: true }), page()],
   ['the home page', ui(), page({ path: '/', title: 'Home' })],
   ['a top-level page', ui({ canWrite: true, role: 'editor' }), page({ path: '/faq' })],
   ['a deep path with spaces and non-ASCII', ui({ canWrite: true, role: 'editor' }), page({ path: '/a b/ümlaut/c&d/x?y' })],

@@ -44,6 +44,7 @@ function frameFor(ui: UiContext): Frame {
 
 function header(ui: UiContext): string {
   return (
+    (ui.files ? '<a href="/_files">Files</a>' : '') +
     (ui.canWrite ? '<a href="/_new" data-testid="new-page">New page</a>' : '') +
     '<a href="/_people">People</a>' +
     (ui.canWrite ? '<a href="/_trash">Trash</a>' : '') +

@@ -17,8 +17,11 @@ export interface UiContext {
   asset: (name: string) => string;
   /** Whether the editor offers uploads (the instance has media storage configured). */
   uploads: boolean;
+  /** Whether there is a files page (the instance has media storage configured), for anyone who can read. */
+  files: boolean;
 }
 
+/** `uploads`: the instance has media storage configured. */
 type AppInfo = { instanceId: string; publicUrlPattern: string; assets: StaticAssets; uploads: boolean };
 
 /** What the context takes from the app that is the same on every request, worked out once per app. */
@@ -58,5 +61,6 @@ export function uiContext(c: Context<InstanceEnv>, app: AppInfo): UiContext {
     requestId: c.get('requestId'),
     asset,
     uploads: app.uploads && role ? canWrite : false,
+    files: app.uploads,
   };
 }

@@ -11,7 +11,8 @@ import { MIGRATIONS } from '../../../origin/migrations.ts';
 import { createInstanceApp } from '../../../origin/instance/app.tsx';
 import type { InstanceDeps } from '../../../origin/instance/deps.ts';
 import { createMediaApiRoutes } from '../../../origin/instance/media/media-routes.ts';
-import { listMedia, mediaDb, mediaUsage } from '../../../origin/instance/media/media-store.ts';
+import { createMediaFiles } from '../../../origin/instance/media/instance-media.ts';
+import { mediaDb, mediaUsage } from '../../../origin/instance/media/media-store.ts';
 import { runMediaMigrations } from '../../../origin/instance/media/migrate.ts';
 import { createMediaImports } from '../../../origin/instance/media/media-import.ts';
 import { createObjectStore } from '../../../origin/instance/media/object-store.ts';
@@ -81,10 +82,10 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
     const store = createObjectStore(s3.settings);
     media = {
       routes: createMediaApiRoutes({ instanceId, db, store, config }),
-      files: { list: (options) => listMedia(db, options), open: (key) => store.get(key) },
+      files: createMediaFiles({ instanceId, db, store }),
       imports: createMediaImports({ instanceId, db, store, quotaBytes: config.quotaBytes, planCaps: config.planCaps }),
       storageOrigin: new URL(s3.settings.endpoint).origin,
-      usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: config.quotaBytes, planCaps: config.planCaps }),
+      usage: async () => ({ ...(await mediaUsage(db, new Date())), quotaBytes: config.quotaBytes }),
     };
   }
   const app = createInstanceApp({
