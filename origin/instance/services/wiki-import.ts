@@ -5,7 +5,7 @@
 // cannot unpack into gigabytes.
 import { Uint8ArrayReader, ZipReader, type FileEntry } from '@zip.js/zip.js';
 import { AppError } from '#shared/errors';
-import { formatBytes } from '#shared/media-policy';
+import { formatBytes, isInlineSafe } from '#shared/media-policy';
 import type { ImportFile, InstanceDb, MediaImports, StagedFiles } from '../deps.ts';
 import { exportedFiles, importedFileType, isMarkdownFile, MAX_IMPORT_PAGES, planImport, type ArchiveFile, type ImportedPage } from '../policy/import-layout.ts';
 import { archiveIndex, linkedArchiveFiles, rewriteArchiveLinks, type LinkTarget } from '../policy/import-links.ts';
@@ -212,7 +212,7 @@ async function importArchive(input: ImportInput, archive: OpenArchive): Promise<
     const page = pageByFile.get(name);
     if (page) return { url: pageUrl(page.path), label: page.title, image: false };
     const file = stored.get(name);
-    return file ? { url: file.url, label: file.filename, image: file.contentType.startsWith('image/') } : null;
+    return file ? { url: file.url, label: file.filename, image: isInlineSafe(file.contentType) } : null;
   };
   const pages: ImportedPage[] = plan.pages.map((p) => (existing.has(p.path) ? p : { ...p, content: rewriteArchiveLinks(p.content, p.file, index, targetOf) }));
   try {
@@ -235,12 +235,13 @@ async function readLinkedFiles(input: ImportInput, archive: OpenArchive, names: 
     const listed = declared.get(name);
     const contentType = importedFileType(name, listed?.contentType);
     const cap = Math.min(input.uploadCap ?? 0, MAX_FILE_BYTES);
+    const overCap = `larger than ${formatBytes(cap)}, the most a file may be here`;
     let reason: string | undefined;
     if (!input.media) reason = 'this wiki does not keep uploaded files';
     else if (input.uploadCap === null) reason = 'uploading needs a plan that includes this wiki';
     else if (!contentType) reason = 'not a type of file uploads take';
     else if (entry.encrypted) reason = 'encrypted';
-    else if (entry.uncompressedSize > cap) reason = `larger than ${formatBytes(cap)}, the most a file may be here`;
+    else if (entry.uncompressedSize > cap) reason = overCap;
     if (reason) {
       skipped.push({ file: name, reason });
       continue;
@@ -251,7 +252,7 @@ async function readLinkedFiles(input: ImportInput, archive: OpenArchive, names: 
     } catch (err) {
       throw damaged(err);
     }
-    if (!bytes) skipped.push({ file: name, reason: `larger than ${formatBytes(cap)}, the most a file may be here` });
+    if (!bytes) skipped.push({ file: name, reason: overCap });
     else if (bytes.length === 0) skipped.push({ file: name, reason: 'empty' });
     else if ((total += bytes.length) > MAX_FILE_BYTES) {
       throw refused([`The files the pages link to unpack to more than ${formatBytes(MAX_FILE_BYTES)}; import them in smaller archives.`]);
