@@ -5,8 +5,11 @@
 // The origin stamps each request's arrival and answer, which splits the added time into the inbound leg
 // (client → Worker → origin) and the outbound one (origin → Worker → client).
 //
-//   npx tsx bench/edge-ab.ts [--seconds 30] [--block 1] [other-edge-bundle.js …]
+//   npx tsx bench/edge-ab.ts [--seconds 30] [--block 1] [--direct] [other-edge-bundle.js …]
 //   (a bundle: `npx wrangler deploy --dry-run --outdir DIR` on another tree; its DIR/index.js)
+//
+// `--direct` serves the Workers with workerd alone, one port each, instead of through Miniflare, whose own two
+// Workers on every request (≈ 215 µs here, the same for all) dilute every ratio (workerd-direct.ts).
 //
 // Rotation keeps every Worker's caches colder than a steady stream does, so the ratios here run a little
 // above bench/edge.ts's. `--block N` sends N requests in a row to each Worker before moving on: with N ≈ 50,
@@ -30,13 +33,15 @@ import {
   edgeSetup,
   startOrigin,
 } from './edge-fixture.ts';
+import { startDirect } from './workerd-direct.ts';
 
 const { values: args, positionals } = parseArgs({
-  options: { seconds: { type: 'string', default: '30' }, block: { type: 'string', default: '1' } },
+  options: { seconds: { type: 'string', default: '30' }, block: { type: 'string', default: '1' }, direct: { type: 'boolean', default: false } },
   allowPositionals: true,
 });
 const SECONDS = Number(args.seconds);
 const BLOCK = Math.max(1, Number(args.block));
+const DIRECT = args.direct;
 
 function log(line: string) {
   process.stdout.write(`${line}\n`);
@@ -53,6 +58,36 @@ interface Legs {
   total: number[];
   inbound: number[];
   outbound: number[];
+}
+
+interface Runtime {
+  /** The port each target answers on, in order. */
+  ports: number[];
+  close(): Promise<void>;
+}
+
+/** All targets behind one Miniflare socket, routed by Host (its entry Worker and outbound Worker included). */
+async function miniflare(targets: Target[]): Promise<Runtime> {
+  const port = await freePort();
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port,
+    workers: targets.map((t) => ({ ...t.worker, routes: [`instance1.${t.domain}/*`] })),
+  });
+  await mf.ready;
+  return { ports: targets.map(() => port), close: () => mf.dispose() };
+}
+
+/** The same Workers served by workerd alone (workerd-direct.ts). */
+function direct(targets: Target[]): Promise<Runtime> {
+  return startDirect(
+    targets.map((t) => ({
+      script: t.worker.script!,
+      bindings: t.worker.bindings as Record<string, string>,
+      sessionStore: t.worker.durableObjects !== undefined,
+    })),
+    COMPAT_DATE,
+  );
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
@@ -79,14 +114,8 @@ async function main() {
     edge('edge', bundleEdge(log)),
     ...positionals.map((file) => edge(basename(file, '.js').replace(/[^a-z0-9-]/gi, '-').toLowerCase(), readFileSync(file, 'utf8'))),
   ];
-  const port = await freePort();
-  const mf = new Miniflare({
-    host: '127.0.0.1',
-    port,
-    workers: targets.map((t) => ({ ...t.worker, routes: [`instance1.${t.domain}/*`] })),
-  });
-  await mf.ready;
-  log(`· ${targets.length} Workers in one workerd process on :${port}: ${targets.map((t) => t.name).join(', ')}`);
+  const runtime = DIRECT ? await direct(targets) : await miniflare(targets);
+  log(`· ${targets.length} Workers in one workerd process${DIRECT ? ' (direct, one port each)' : ' (Miniflare)'}: ${targets.map((t) => t.name).join(', ')}`);
 
   const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
   const records: Legs[] = targets.map(() => ({ total: [], inbound: [], outbound: [] }));
@@ -96,7 +125,13 @@ async function main() {
       const target = targets[i]!;
       const sent = performance.now();
       const req = request(
-        { host: '127.0.0.1', port, path: BENCH_PATH, agent: agents[i], headers: { host: `instance1.${target.domain}:${port}`, cookie: setup.cookie, accept: 'text/html' } },
+        {
+          host: '127.0.0.1',
+          port: runtime.ports[i],
+          path: BENCH_PATH,
+          agent: agents[i],
+          headers: { host: `instance1.${target.domain}:${runtime.ports[i]}`, cookie: setup.cookie, accept: 'text/html' },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -154,7 +189,7 @@ async function main() {
         `${us(inbound)} (${delta(inbound, median(bare.inbound))})  ${us(outbound)} (${delta(outbound, median(bare.outbound))})`,
     );
   });
-  await mf.dispose();
+  await runtime.close();
   origin.server.closeAllConnections();
   origin.server.close();
 }

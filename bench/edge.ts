@@ -1,9 +1,10 @@
 // Edge benchmark: the full edge path (valid session cookie → plan check → signed assertion → proxy)
-// against a bare pass-through Worker to the same trivial origin, both in workerd (Miniflare), loopback
-// only, measured in the same run. Prints p50/p99 latency at concurrency 1, throughput at concurrency N,
+// against a bare pass-through Worker to the same trivial origin, both in workerd, loopback only, measured
+// in the same run; through Miniflare by default, or with --direct served by workerd alone (workerd-direct.ts:
+// Miniflare's own Workers on every request dilute the ratios). Prints p50/p99 latency at concurrency 1, throughput at concurrency N,
 // and the ratios. Target: edge/bare ≤ 1.10 at p50.
 //
-//   npx tsx bench/edge.ts [--seconds 4] [--rounds 3] [--concurrency 16] [--plain-origin]
+//   npx tsx bench/edge.ts [--seconds 4] [--rounds 3] [--concurrency 16] [--plain-origin] [--direct]
 //   BENCH_CPU_PROFILE=dir npx tsx bench/edge.ts   (a CPU profile of the edge Worker instead; edge-profile.ts)
 //
 // The edge is bundled exactly as for production (`wrangler deploy --dry-run`). The session cookie is
@@ -15,6 +16,7 @@ import { Miniflare } from 'miniflare';
 import { freePort } from '../local/ports.ts';
 import { BARE_WORKER, BENCH_PATH, COMPAT_DATE, EDGE_BINDINGS, WIRE_WORKER, bundleEdge, edgeSetup, startOrigin } from './edge-fixture.ts';
 import { profileWorker } from './edge-profile.ts';
+import { startDirect } from './workerd-direct.ts';
 import { cpuSeconds, pidsNamed } from './proc-cpu.ts';
 
 const { values: args } = parseArgs({
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '16' },
     'plain-origin': { type: 'boolean', default: false },
+    direct: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -31,6 +34,8 @@ const CONCURRENCY = Number(args.concurrency);
 const DOMAIN = 'wikiplatform.localhost';
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
 const PLAIN_ORIGIN = args['plain-origin'];
+const DIRECT = args.direct;
+if (DIRECT && PROFILE_DIR) throw new Error('BENCH_CPU_PROFILE needs Miniflare (its inspector): drop --direct');
 
 function log(line: string) {
   process.stdout.write(`${line}\n`);
@@ -107,50 +112,72 @@ async function main() {
   log(`· trivial origin on ${origin.url}`);
   const setup = await edgeSetup(origin.url);
 
-  // The three Workers in ONE workerd process, routed by Host: the same process placement, the same
-  // Miniflare entry, the same CPU accounting for all of them (separate processes differed by ±2 %).
-  const port = await freePort();
+  // The three Workers in ONE workerd process: the same process placement and CPU accounting for all of them
+  // (separate processes differed by ±2 %). Through Miniflare they share its entry Worker and are routed by
+  // Host; with --direct, workerd serves each on its own port and nothing else is on the path.
+  const edgeScript = bundleEdge(log);
   const before = new Set(pidsNamed('workerd'));
-  const mf = new Miniflare({
-    host: '127.0.0.1',
-    port,
-    ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
-    workers: [
-      { name: 'edge', modules: true, script: bundleEdge(log), scriptPath: 'index.js', compatibilityDate: COMPAT_DATE, bindings: setup.bindings(DOMAIN), ...EDGE_BINDINGS, routes: [`instance1.${DOMAIN}/*`] },
-      { name: 'bare', modules: true, script: BARE_WORKER, compatibilityDate: COMPAT_DATE, bindings: { ORIGIN: origin.url }, routes: ['instance1.bare.localhost/*'] },
-      { name: 'wire', modules: true, script: WIRE_WORKER, compatibilityDate: COMPAT_DATE, bindings: { ORIGIN: origin.url, ASSERTION: setup.assertion }, routes: ['instance1.wire.localhost/*'] },
-    ],
-  });
-  await mf.ready;
+  let mf: Miniflare | undefined;
+  let ports: Record<'edge' | 'bare' | 'wire', number>;
+  let closeRuntime: () => Promise<void>;
+  if (DIRECT) {
+    const runtime = await startDirect(
+      [
+        { script: edgeScript, bindings: setup.bindings(DOMAIN), sessionStore: true },
+        { script: BARE_WORKER, bindings: { ORIGIN: origin.url } },
+        { script: WIRE_WORKER, bindings: { ORIGIN: origin.url, ASSERTION: setup.assertion } },
+      ],
+      COMPAT_DATE,
+    );
+    const [edge, bare, wire] = runtime.ports as [number, number, number];
+    ports = { edge, bare, wire };
+    closeRuntime = () => runtime.close();
+  } else {
+    const port = await freePort();
+    const miniflare = new Miniflare({
+      host: '127.0.0.1',
+      port,
+      ...(PROFILE_DIR ? { inspectorPort: await freePort() } : {}),
+      workers: [
+        { name: 'edge', modules: true, script: edgeScript, scriptPath: 'index.js', compatibilityDate: COMPAT_DATE, bindings: setup.bindings(DOMAIN), ...EDGE_BINDINGS, routes: [`instance1.${DOMAIN}/*`] },
+        { name: 'bare', modules: true, script: BARE_WORKER, compatibilityDate: COMPAT_DATE, bindings: { ORIGIN: origin.url }, routes: ['instance1.bare.localhost/*'] },
+        { name: 'wire', modules: true, script: WIRE_WORKER, compatibilityDate: COMPAT_DATE, bindings: { ORIGIN: origin.url, ASSERTION: setup.assertion }, routes: ['instance1.wire.localhost/*'] },
+      ],
+    });
+    await miniflare.ready;
+    mf = miniflare;
+    ports = { edge: port, bare: port, wire: port };
+    closeRuntime = () => miniflare.dispose();
+  }
   // Its CPU time over each timed window is what that window's Worker cost (one Worker is loaded at a time).
   const pid = pidsNamed('workerd').find((p) => !before.has(p)) ?? Number.NaN;
 
   // Every Worker gets the same request, session cookie included (the bare one forwards it as it is).
   const headers = { cookie: setup.cookie, accept: 'text/html' };
   const targets = {
-    bare: { host: `instance1.bare.localhost:${port}` },
-    wire: { host: `instance1.wire.localhost:${port}` },
-    edge: { host: `instance1.${DOMAIN}:${port}` },
+    bare: { port: ports.bare, host: `instance1.bare.localhost:${ports.bare}` },
+    wire: { port: ports.wire, host: `instance1.wire.localhost:${ports.wire}` },
+    edge: { port: ports.edge, host: `instance1.${DOMAIN}:${ports.edge}` },
   };
   type Name = keyof typeof targets;
   const names = Object.keys(targets) as Name[];
-  log(`· bare, wire and edge Workers in one workerd process (Miniflare) on :${port}`);
+  log(`· bare, wire and edge Workers in one workerd process (${DIRECT ? 'direct, one port each' : `Miniflare on :${ports.edge}`})`);
   const disposeAll = async () => {
-    await mf.dispose();
+    await closeRuntime();
     origin.server.closeAllConnections();
     origin.server.close();
   };
 
   // Sanity: the edge really takes the full path (200 with an assertion) before anything is timed.
-  const probe = await load(port, targets.edge.host, headers, 1, 0.2);
+  const probe = await load(targets.edge.port, targets.edge.host, headers, 1, 0.2);
   if (!probe.requests || probe.errors) throw new Error(`edge sanity probe failed: ${probe.errors} errors`);
 
   if (PROFILE_DIR) {
     // Profile mode: each Worker alone, at concurrency 1, for the round time × rounds; no ratios.
     for (const name of names) {
-      const { host } = targets[name];
+      const { port, host } = targets[name];
       await load(port, host, headers, 1, 1);
-      const inspector = (await mf.getInspectorURL()).port;
+      const inspector = (await mf!.getInspectorURL()).port;
       const file = await profileWorker(Number(inspector), name, PROFILE_DIR, async () => {
         const s = summary(await load(port, host, headers, 1, SECONDS * ROUNDS));
         log(`  profiled ${name}: p50 ${s.p50.toFixed(3)} ms, ${s.rps.toFixed(0)} req/s, ${s.errors} errors`);
@@ -162,7 +189,7 @@ async function main() {
   }
 
   log('· warming up every Worker (1 s each)…');
-  for (const name of names) await load(port, targets[name].host, headers, CONCURRENCY, 1);
+  for (const name of names) await load(targets[name].port, targets[name].host, headers, CONCURRENCY, 1);
 
   const results = { latency: {} as Record<Name, Sample[]>, throughput: {} as Record<Name, Sample[]> };
   for (const name of names) [results.latency[name], results.throughput[name]] = [[], []];
@@ -170,7 +197,7 @@ async function main() {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [mode, concurrency] of [['latency', 1], ['throughput', CONCURRENCY]] as const) {
       for (const name of round % 2 ? names : [...names].reverse()) {
-        const sample = await load(port, targets[name].host, headers, concurrency, SECONDS, pid);
+        const sample = await load(targets[name].port, targets[name].host, headers, concurrency, SECONDS, pid);
         results[mode][name].push(sample);
         const s = summary(sample);
         log(
@@ -189,7 +216,7 @@ async function main() {
     log(`${label.padEnd(24)}${names.map((n) => cell(pick(n), unit)).join('  ')}     ${ratio('edge').padStart(6)}      ${ratio('wire').padStart(6)}`);
   };
   log('');
-  log(`edge benchmark (${ROUNDS} rounds × ${SECONDS} s per Worker and mode, loopback, workerd; ${PLAIN_ORIGIN ? 'plain origin: the edge completes every answer' : "origin answering like the platform's: passed on as it is"})`);
+  log(`edge benchmark (${ROUNDS} rounds × ${SECONDS} s per Worker and mode, loopback, ${DIRECT ? 'workerd direct' : 'workerd via Miniflare'}; ${PLAIN_ORIGIN ? 'plain origin: the edge completes every answer' : "origin answering like the platform's: passed on as it is"})`);
   log(`${''.padEnd(24)}${names.map((n) => n.padStart(15)).join('  ')}     edge/bare   wire/bare`);
   row('latency  c=1   p50', (n) => L[n].p50, 'ms');
   row('latency  c=1   p99', (n) => L[n].p99, 'ms');
