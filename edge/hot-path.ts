@@ -19,7 +19,7 @@ import { originFailure } from './gateway.ts';
 import { routeForHost, siblingOrigin, type Route } from './host-router.ts';
 import { log } from './logger.ts';
 import { ownCopy, proxy } from './proxy.ts';
-import { finishResponse, hstsFor, logRequest, requestIdFor } from './request-context.ts';
+import { finishResponse, hstsFor, logRequestAfterAnswer, requestIdFor } from './request-context.ts';
 import { plainErrorResponse } from './respond.ts';
 import { completeAsIs, type HeaderProfile } from './security-headers.ts';
 
@@ -53,7 +53,7 @@ function gatewayOnlyPath(rawUrl: string, pathname: string): boolean {
   return raw !== UNDERSCORE && raw !== PERCENT;
 }
 
-export type HotPath = (req: Request) => Promise<Response | null>;
+export type HotPath = (req: Request, ctx: ExecutionContext) => Promise<Response | null>;
 
 export function hotPath(deps: AppDeps): HotPath {
   const { config } = deps;
@@ -80,7 +80,7 @@ export function hotPath(deps: AppDeps): HotPath {
     return target;
   };
 
-  return async function serveHot(req) {
+  return async function serveHot(req, ctx) {
     const started = Date.now();
     const rawUrl = req.url;
     const url = new URL(rawUrl);
@@ -131,7 +131,7 @@ export function hotPath(deps: AppDeps): HotPath {
     if (result.ok && completeAsIs(result.response.headers, rid, edgeTiming, https && target.hstsOverHttps)) {
       // Our origins answer with every header the edge would add: passed on untouched, no copy.
       const res = result.response;
-      logRequest(req, res, { rid, url, route, ms: Date.now() - started, fields: { user: sub } });
+      logRequestAfterAnswer(ctx, req, res, { rid, url, route, ms: Date.now() - started, fields: { user: sub } });
       return res;
     }
     const fields: Record<string, unknown> = { user: sub };
@@ -149,7 +149,7 @@ export function hotPath(deps: AppDeps): HotPath {
       profile = 'edge';
     }
     const ms = finishResponse(res, { rid, url, https, profile, started, originMs: result.originMs });
-    logRequest(req, res, { rid, url, route, ms, fields });
+    logRequestAfterAnswer(ctx, req, res, { rid, url, route, ms, fields });
     return res;
   };
 }

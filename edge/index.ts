@@ -46,6 +46,6 @@ export default {
       });
     }
     const { app, hot } = appFor(loaded.config);
-    return (await hot(request)) ?? app.fetch(request, env, ctx);
+    return (await hot(request, ctx)) ?? app.fetch(request, env, ctx);
   },
 } satisfies ExportedHandler<Env>;

@@ -49,12 +49,16 @@ export function hstsFor(https: boolean, host: string): boolean {
   return https && !isLocalhost(host);
 }
 
+export interface RequestLogFacts {
+  rid: string;
+  url: URL;
+  route: Route;
+  ms: number;
+  fields: Record<string, unknown>;
+}
+
 /** The request's one log line (info, or error for a 5xx). */
-export function logRequest(
-  req: Request,
-  res: Response,
-  f: { rid: string; url: URL; route: Route; ms: number; fields: Record<string, unknown> },
-): void {
+export function logRequest(req: Request, res: Response, f: RequestLogFacts): void {
   const level = res.status >= 500 ? 'error' : 'info';
   if (!logEnabled(level)) return;
   log(level, {
@@ -69,6 +73,16 @@ export function logRequest(
     ms: f.ms,
     ...f.fields,
   });
+}
+
+/**
+ * logRequest once the answer is on its way (the hot path): in workerd the line costs ≈ 20 µs, which the
+ * client then does not wait for. The zero wait lets the runtime write the response first; waitUntil keeps
+ * the invocation open until the line is written.
+ */
+export function logRequestAfterAnswer(ctx: ExecutionContext, req: Request, res: Response, f: RequestLogFacts): void {
+  if (!logEnabled(res.status >= 500 ? 'error' : 'info')) return;
+  ctx.waitUntil(scheduler.wait(0).then(() => logRequest(req, res, f)));
 }
 
 export function requestContext(deps: AppDeps) {

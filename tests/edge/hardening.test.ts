@@ -1,4 +1,6 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import worker from '../../edge/index.ts';
 import type { Env } from '../../edge/env.ts';
 import { setLogLevel } from '../../edge/logger.ts';
 import { APP, baseEnv, bearer, Browser, edgeFetch, hostUrl, mintAccessToken, signIn } from './support/edge-client.ts';
@@ -134,5 +136,22 @@ describe('logs', () => {
     expect(all).not.toContain(cookie);
     expect(all).not.toContain(token);
     expect(all).not.toContain('secret=1');
+  });
+
+  it('answers a signed-in page request before writing its log line, which the invocation then still writes', async () => {
+    const browser = new Browser();
+    await signIn(browser, { username: 'logged-later', groups: ['/PRO'] });
+    const url = new URL(hostUrl('instance2', '/wiki'));
+
+    setLogLevel('info');
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(url, { headers: { cookie: browser.cookieHeader(url), accept: 'text/html' } }), baseEnv, ctx);
+    expect(res.status).toBe(200);
+    const requestLines = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
+    expect(requestLines()).toHaveLength(0);
+    await waitOnExecutionContext(ctx);
+    expect(requestLines()).toEqual([expect.objectContaining({ instance: 'instance2', path: '/wiki', status: 200, rid: res.headers.get('x-request-id') })]);
   });
 });
