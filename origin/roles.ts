@@ -12,6 +12,7 @@ import { loadMediaConfig } from './instance/media/media-config.ts';
 import { runMediaMigrations } from './instance/media/migrate.ts';
 import { instanceSchema } from './instance/schema.ts';
 import { ensureHomePage } from './instance/services/seed.ts';
+import { backfillMediaRefs } from './instance/store/media-refs.ts';
 import { createPortalApp } from './portal/app.tsx';
 import { checkoutConfigFrom } from './portal/billing/checkout-settings.ts';
 import { startProvisioning } from './portal/provisioning/provisioning-runtime.ts';
@@ -56,6 +57,9 @@ export async function buildRole(config: OriginConfig, logger: Logger, isDraining
   const mediaConfig = loadMediaConfig(process.env);
   await runMediaMigrations(config.databaseUrl);
   const database = openDatabase(config.databaseUrl, instanceSchema, { applicationName: `wikiplatform-${config.instanceId}` });
+  // Once per database (migration 0004 asks for it): the pages saved before files' uses were recorded.
+  const backfilled = await backfillMediaRefs(database.db);
+  if (backfilled > 0) logger.info({ pages: backfilled }, 'recorded the files used by existing pages');
   if (await ensureHomePage(database.db, config.instanceId)) logger.info('wrote the welcome home page');
   const media = createInstanceMedia({ instanceId: config.instanceId, sql: database.sql, config: mediaConfig, logger });
   const app = createInstanceApp({

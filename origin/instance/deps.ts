@@ -30,6 +30,8 @@ export interface MediaReader {
 
 /** The uploaded files as the wiki's own pages use them: the export reads them, the files page also deletes. */
 export interface MediaFiles extends MediaReader {
+  /** One file's record, or null. */
+  find(id: number): Promise<MediaRow | null>;
   /** The object and the record, as DELETE /api/media/:id does (media/delete-media.ts): 404, 403 or the deleted row. */
   delete(actor: { id: number; role: Role }, id: number): Promise<MediaRow>;
 }

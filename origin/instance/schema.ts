@@ -1,5 +1,5 @@
-// The instance database: people, settings, pages with their revisions and trash events, links between pages
-// and old names.
+// The instance database: people, settings, pages with their revisions and trash events, links between pages,
+// old names and the files pages use.
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -173,5 +173,27 @@ export const aliases = pgTable(
   (t) => [primaryKey({ columns: [t.kind, t.key] }), check('aliases_kind_check', sql`${t.kind} in ('path', 'title')`)],
 );
 
-export const instanceSchema = { users, settings, pages, revisions, trashEvents, links, aliases };
+/**
+ * The uploaded files each page shows or links to (policy/render/media-refs.ts), written with the page at
+ * every save like its links. By storage key, not media id: a page keeps naming a file that was deleted or
+ * is not uploaded yet. A trashed page keeps its rows (a restore needs them); a purge deletes them.
+ */
+export const mediaRefs = pgTable(
+  'media_refs',
+  {
+    pageId: integer('page_id').notNull().references(() => pages.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.pageId, t.key] }), index('media_refs_key_idx').on(t.key)],
+);
+
+/**
+ * One row while the pages saved before media_refs existed are still to be scanned (store/media-refs.ts,
+ * backfillMediaRefs, at the instance's start), from `after_page_id` on; deleted when done.
+ */
+export const mediaRefsBackfill = pgTable('media_refs_backfill', {
+  afterPageId: integer('after_page_id').notNull(),
+});
+
+export const instanceSchema = { users, settings, pages, revisions, trashEvents, links, aliases, mediaRefs, mediaRefsBackfill };
 export type InstanceSchema = typeof instanceSchema;

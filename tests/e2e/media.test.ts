@@ -13,7 +13,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const ctx = usePlatformAndBrowser();
 
 describe('media in Chromium, through the edge', () => {
-  it('uploads an image from the editor straight to storage, renders it, downloads it, counts it in the admin storage usage, and the admin exports it with the page and imports both into another instance', async () => {
+  it('uploads an image from the editor straight to storage, renders it, downloads it, shows where it is used, counts it in the admin storage usage, and the admin exports it with the page and imports both into another instance', async () => {
     const base = ctx.env.platform.info.urls.instance1!;
     const page = await ctx.browser.context.newPage();
     const storagePuts: string[] = [];
@@ -51,6 +51,14 @@ describe('media in Chromium, through the edge', () => {
     expect(download).toMatchObject({ status: 200, type: 'image/png', nosniff: 'nosniff' });
     expect(download.disposition).toMatch(/^inline/);
     expect(Buffer.from(download.bytes).equals(PNG)).toBe(true);
+
+    // The files list says where the upload is used, and its own page lists the page.
+    await page.goto(`${base}/_files`);
+    const row = page.locator('tr', { hasText: 'diagram.png' });
+    expect(await row.locator('[data-testid="file-usage"]').textContent()).toBe('Architecture');
+    await Promise.all([page.waitForURL(/\/_files\/\d+$/), row.getByRole('link', { name: 'diagram.png', exact: true }).click()]);
+    expect(await page.locator('[data-testid="file-pages"] a').allTextContents()).toEqual(['Architecture']);
+    await expect.poll(() => page.locator('img.file-preview').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
 
     // The instance's admin sees the storage the upload uses against the quota.
     const admin = await openBrowser();

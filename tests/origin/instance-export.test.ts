@@ -2,18 +2,18 @@
 // uploaded through the instance's own media API. Archives are read back with fflate, a zip reader
 // independent of the writer (zip.js).
 import { randomBytes } from 'node:crypto';
-import { AwsClient } from 'aws4fetch';
+import type { AwsClient } from 'aws4fetch';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { MEDIA_AUTHORIZE_PATH, mediaPath } from '#shared/media-contract';
-import { objectUrl } from '#shared/media-key';
+import { mediaPath } from '#shared/media-contract';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { MediaReader } from '../../origin/instance/deps.ts';
 import { wikiExport } from '../../origin/instance/services/wiki-export.ts';
 import { identity } from './helpers/edge-keys.ts';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
+import { objectAt, storageClient, uploadFile } from './helpers/uploads.ts';
 
 const admin = identity({ sub: 'user-ada', username: 'ada', name: 'Ada Admin', plan: 'PRO', groups: ['/PRO'], roles: ['platform-admin'] });
 const editor = identity({ sub: 'user-eve', username: 'eve', name: 'Eve Editor', plan: 'PRO', groups: ['/PRO'] });
@@ -23,25 +23,11 @@ let s3: AwsClient;
 
 beforeAll(async () => {
   h = await startInstance('instance1', undefined, { media: true });
-  s3 = new AwsClient({ accessKeyId: h.s3!.settings.accessKeyId, secretAccessKey: h.s3!.settings.secretAccessKey, service: 's3', region: h.s3!.settings.region });
+  s3 = storageClient(h);
 });
 afterAll(() => h.close());
 
-/** An upload as the browser makes it: the instance grants a key, the bytes go to storage, the instance confirms. */
-async function upload(filename: string, contentType: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const grant = await h.api(MEDIA_AUTHORIZE_PATH, { method: 'POST', as: admin, purpose: 'media-authorize', body: { filename, contentType, size: bytes.length } });
-  expect(grant.status).toBe(201);
-  const key: string = grant.body.key;
-  const put = await s3.fetch(objectUrl(h.s3!.settings.endpoint, h.s3!.settings.bucket, key), {
-    method: 'PUT',
-    headers: { 'content-type': contentType },
-    body: bytes,
-  });
-  expect(put.status).toBe(200);
-  const confirmed = await h.api('/api/media', { method: 'POST', as: admin, body: { key } });
-  expect(confirmed.status).toBe(201);
-  return key;
-}
+const upload = async (filename: string, contentType: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> => (await uploadFile(h, admin, filename, contentType, bytes)).key;
 
 async function createPage(path: string, title: string, content: string, as = admin): Promise<number> {
   const res = await h.api('/api/pages', { method: 'POST', as, body: { path, title, content } });
@@ -114,7 +100,7 @@ describe('wiki export', () => {
   });
 
   it('lists a file whose object is gone from storage as missing and still completes the archive', async () => {
-    const del = await s3.fetch(objectUrl(h.s3!.settings.endpoint, h.s3!.settings.bucket, goneKey), { method: 'DELETE' });
+    const del = await s3.fetch(objectAt(h, goneKey), { method: 'DELETE' });
     expect(del.status).toBe(204);
     const { files } = await exportArchive();
     const manifest = JSON.parse(strFromU8(files['wiki.json']!));

@@ -4,11 +4,11 @@
 import { AwsClient } from 'aws4fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '#shared/identity';
-import { MEDIA_AUTHORIZE_PATH, mediaPath } from '#shared/media-contract';
-import { objectUrl } from '#shared/media-key';
+import { mediaPath } from '#shared/media-contract';
 import { formatBytes } from '#shared/media-policy';
 import { identity } from './helpers/edge-keys.ts';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
+import { objectAt as objectAtIn, storageClient, uploadFile, type Uploaded } from './helpers/uploads.ts';
 
 const admin = identity({ sub: 'files-ada', username: 'ada', name: 'Ada Admin', plan: 'PRO', groups: ['/PRO'], roles: ['platform-admin'] });
 const eve = identity({ sub: 'files-eve', username: 'eve', name: 'Eve Editor', plan: 'PRO', groups: ['/PRO'] });
@@ -20,31 +20,14 @@ let s3: AwsClient;
 
 beforeAll(async () => {
   h = await startInstance('instance1', undefined, { media: true });
-  s3 = new AwsClient({ accessKeyId: h.s3!.settings.accessKeyId, secretAccessKey: h.s3!.settings.secretAccessKey, service: 's3', region: h.s3!.settings.region });
+  s3 = storageClient(h);
   const me = await h.api('/api/me', { as: rita });
   expect((await h.api(`/api/users/${me.body.user.id}`, { method: 'PUT', as: admin, body: { role: 'reader' } })).status).toBe(200);
 });
 afterAll(() => h.close());
 
-interface Uploaded {
-  id: number;
-  key: string;
-  filename: string;
-  size: number;
-}
-
-const objectAt = (key: string) => objectUrl(h.s3!.settings.endpoint, h.s3!.settings.bucket, key);
-
-/** An upload as the browser makes it: the instance grants a key, the bytes go to storage, the instance confirms. */
-async function upload(who: Identity, filename: string, contentType: string, size: number): Promise<Uploaded> {
-  const grant = await h.api(MEDIA_AUTHORIZE_PATH, { method: 'POST', as: who, purpose: 'media-authorize', body: { filename, contentType, size } });
-  expect(grant.status).toBe(201);
-  const put = await s3.fetch(objectAt(grant.body.key), { method: 'PUT', headers: { 'content-type': contentType }, body: new Uint8Array(size).fill(7) });
-  expect(put.status).toBe(200);
-  const confirmed = await h.api('/api/media', { method: 'POST', as: who, body: { key: grant.body.key } });
-  expect(confirmed.status).toBe(201);
-  return { id: confirmed.body.id, key: confirmed.body.key, filename, size };
-}
+const objectAt = (key: string) => objectAtIn(h, key);
+const upload = (who: Identity, filename: string, contentType: string, size: number): Promise<Uploaded> => uploadFile(h, who, filename, contentType, size);
 
 const stored = async (key: string) => (await s3.fetch(objectAt(key), { method: 'HEAD' })).status;
 const recorded = async (id: number) => (await h.database.sql`select 1 from media where id = ${id}`).length === 1;
@@ -81,7 +64,7 @@ async function walkPages(start: string, as: Identity = eve): Promise<string[]> {
 }
 
 describe('the files page', () => {
-  it('lists the files newest first with name, type, size, uploader, date and a link to open each', async () => {
+  it('lists the files newest first with name, type, size, uploader, date, a link to open each and one to its page', async () => {
     const photo = await upload(eve, 'Team photo.png', 'image/png', 3000);
     const minutes = await upload(otto, 'minutes.pdf', 'application/pdf', 1500);
     const logo = await upload(admin, 'logo.webp', 'image/webp', 2 * 1024 * 1024);
@@ -92,7 +75,8 @@ describe('the files page', () => {
     expect(ids.slice(0, 3)).toEqual([logo.id, minutes.id, photo.id]);
 
     const photoRow = rowOf(text, photo.id);
-    expect(photoRow).toContain(`<a href="${mediaPath(photo.key)}" data-testid="file-link">Team photo.png</a>`);
+    expect(photoRow).toContain(`<a href="/_files/${photo.id}" data-testid="file-link">Team photo.png</a>`);
+    expect(photoRow).toContain(`<a href="${mediaPath(photo.key)}" aria-label="Open Team photo.png" data-testid="file-open">`);
     expect(photoRow).toContain('image/png');
     expect(photoRow).toContain(`<td data-testid="file-size">${formatBytes(3000)}</td>`);
     expect(photoRow).toContain('by Eve Editor');

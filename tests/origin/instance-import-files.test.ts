@@ -2,13 +2,12 @@
 // Postgres and the SigV4-checking S3 server: an export with its files carried into another instance, a
 // folder of Markdown with relative links and Obsidian embeds, and the failures that must leave nothing
 // behind (the storage quota, storage down, the pages' transaction failing after the files were stored).
-import { AwsClient } from 'aws4fetch';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEDIA_AUTHORIZE_PATH, mediaPath } from '#shared/media-contract';
-import { objectUrl } from '#shared/media-key';
+import { mediaPath } from '#shared/media-contract';
 import { identity } from './helpers/edge-keys.ts';
 import { startInstance, type InstanceHarness } from './helpers/instance-harness.ts';
+import { objectAt, storageClient, uploadFile } from './helpers/uploads.ts';
 
 const admin = identity({ sub: 'user-ada', username: 'ada', name: 'Ada Admin', plan: 'ENTERPRISE', groups: ['/ENTERPRISE'], roles: ['platform-admin'] });
 
@@ -17,13 +16,10 @@ const pdf = new TextEncoder().encode('%PDF-1.4\n% the minutes\n');
 const zip = (files: Record<string, string | Uint8Array>) =>
   zipSync(Object.fromEntries(Object.entries(files).map(([name, body]) => [name, typeof body === 'string' ? strToU8(body) : body])));
 
-function s3Client(h: InstanceHarness): AwsClient {
-  const s = h.s3!.settings;
-  return new AwsClient({ accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey, service: 's3', region: s.region });
-}
+const s3Client = storageClient;
 
 async function storedBytes(h: InstanceHarness, key: string): Promise<Uint8Array | null> {
-  const res = await s3Client(h).fetch(objectUrl(h.s3!.settings.endpoint, h.s3!.settings.bucket, key));
+  const res = await s3Client(h).fetch(objectAt(h, key));
   if (res.status === 404) return null;
   expect(res.status).toBe(200);
   return new Uint8Array(await res.arrayBuffer());
@@ -37,14 +33,8 @@ async function storedKeys(h: InstanceHarness): Promise<string[]> {
   return [...(await res.text()).matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]!);
 }
 
-async function upload(h: InstanceHarness, filename: string, contentType: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const grant = await h.api(MEDIA_AUTHORIZE_PATH, { method: 'POST', as: admin, purpose: 'media-authorize', body: { filename, contentType, size: bytes.length } });
-  expect(grant.status).toBe(201);
-  const put = await s3Client(h).fetch(objectUrl(h.s3!.settings.endpoint, h.s3!.settings.bucket, grant.body.key), { method: 'PUT', headers: { 'content-type': contentType }, body: bytes });
-  expect(put.status).toBe(200);
-  expect((await h.api('/api/media', { method: 'POST', as: admin, body: { key: grant.body.key } })).status).toBe(201);
-  return grant.body.key;
-}
+const upload = async (h: InstanceHarness, filename: string, contentType: string, bytes: Uint8Array<ArrayBuffer>): Promise<string> =>
+  (await uploadFile(h, admin, filename, contentType, bytes)).key;
 
 function postZip(h: InstanceHarness, bytes: Uint8Array, as = admin) {
   return h.api('/api/import', { method: 'POST', as, body: bytes, headers: { 'content-type': 'application/zip' } });

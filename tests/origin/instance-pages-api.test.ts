@@ -179,7 +179,7 @@ describe('the API description', () => {
     const res = await h.api('/api/openapi.json', { as: editor });
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
-    for (const path of ['/api/pages', '/api/pages/{id}', '/api/pages/{id}/revisions', '/api/pages/{id}/revisions/{rev}', '/api/pages/{id}/revisions/{rev}/restore', '/api/search', '/api/me', '/api/export', '/api/import']) {
+    for (const path of ['/api/pages', '/api/pages/{id}', '/api/pages/{id}/revisions', '/api/pages/{id}/revisions/{rev}', '/api/pages/{id}/revisions/{rev}/restore', '/api/search', '/api/me', '/api/export', '/api/import', '/api/media', '/api/media/{id}']) {
       expect(res.body.paths).toHaveProperty([path]);
     }
     expect(res.body.paths['/api/pages'].post.requestBody.content['application/json'].schema.required).toEqual(['title', 'content']);

@@ -7,7 +7,7 @@ import { deleteMedia } from './delete-media.ts';
 import type { MediaConfig } from './media-config.ts';
 import { createMediaImports } from './media-import.ts';
 import { createMediaApiRoutes } from './media-routes.ts';
-import { listMedia, mediaDb, mediaUsage, type MediaDb } from './media-store.ts';
+import { findMedia, listMedia, mediaDb, mediaUsage, type MediaDb } from './media-store.ts';
 import { createObjectStore, type ObjectStore } from './object-store.ts';
 import { startUploadSweeper } from './sweeper.ts';
 
@@ -17,6 +17,7 @@ export function createMediaFiles(deps: { instanceId: string; db: MediaDb; store:
   const now = deps.now ?? (() => new Date());
   return {
     list: (options) => listMedia(db, options),
+    find: (id) => findMedia(db, { id }),
     open: (key) => store.get(key),
     delete: (actor, id) => deleteMedia({ instanceId, db, store, now }, actor, id),
   };

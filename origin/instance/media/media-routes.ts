@@ -1,7 +1,8 @@
 // The instance's media API. Mounted after the user is identified (c.var.user, c.var.role):
 //   POST   /api/media/uploads/authorize  edge only: may this user upload this file? reserve a key
 //   POST   /api/media                    the browser's PUT is done: check the object, record it
-//   GET    /api/media                    the instance's files, newest first
+//   GET    /api/media                    the instance's files, newest first, with how many pages use each
+//   GET    /api/media/:id                one file and the pages that use it
 //   GET    /api/media/usage              storage used vs quota (admins)
 //   DELETE /api/media/:id                the record and the object (uploader or admin)
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import type { BaseVariables } from '../../common/env.ts';
 import { containsNul, nulRefused, requireJsonContentType, wholeNumber } from '../policy/client-input.ts';
 import { numberQuery, pageSize } from '../policy/paging.ts';
 import { can, maySeeStorageUsage, type Role } from '../policy/roles.ts';
+import { NO_USE, USING_PAGES_LISTED, usageOfFiles, type FileUsage } from '../store/media-refs.ts';
 import { deleteMedia } from './delete-media.ts';
 import { markdownReference } from './markdown-reference.ts';
 import { DEFAULT_USER_PENDING_MULTIPLE, type MediaConfig } from './media-config.ts';
@@ -69,6 +71,9 @@ function refusalError(refusal: UploadRefusal): AppError {
     }
   }
 }
+
+/** How many pages use a file: `live` ones, and ones in the trash (which would use it again if restored). */
+const useCounts = (use: FileUsage) => ({ live: use.live, trashed: use.trashed });
 
 export function toMediaRecord(row: MediaRow) {
   return {
@@ -195,8 +200,17 @@ export function createMediaApiRoutes(deps: MediaApiDeps): Hono<MediaApiEnv> {
     const limit = pageSize(c.req.query('limit'));
     const before = numberQuery(c.req.query('before'), 'before') || undefined;
     const rows = await listMedia(db, { limit, before });
+    const usage = await usageOfFiles(db, rows.map((r) => r.key), 0);
     const next = rows.length === limit ? rows[rows.length - 1]!.id : null;
-    return c.json({ items: rows.map(toMediaRecord), next });
+    return c.json({ items: rows.map((row) => ({ ...toMediaRecord(row), usedBy: useCounts(usage.get(row.key) ?? NO_USE) })), next });
+  });
+
+  app.get('/api/media/:id{[0-9]+}', async (c) => {
+    const id = wholeNumber(c.req.param('id'));
+    const row = id === null ? null : await findMedia(db, { id });
+    if (!row) throw new AppError('not_found', 'No such file.');
+    const use = (await usageOfFiles(db, [row.key], USING_PAGES_LISTED)).get(row.key) ?? NO_USE;
+    return c.json({ ...toMediaRecord(row), usedBy: { ...useCounts(use), pages: use.pages } });
   });
 
   app.get('/api/media/usage', async (c) => {

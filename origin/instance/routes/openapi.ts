@@ -7,6 +7,8 @@ import { RoleBody, SettingsBody } from './api-misc.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from '../policy/paging.ts';
 import { CHANGE_KINDS } from '../policy/recent-changes.ts';
 import { CreatePageBody, UpdatePageBody } from './api-pages.ts';
+import { CompleteUploadSchema } from '#shared/media-contract';
+import { USING_PAGES_LISTED } from '../store/media-refs.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
@@ -17,7 +19,7 @@ const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input; the message names the field',
   401: 'No valid edge assertion',
   403: 'Your role does not allow this',
-  404: 'No such page, revision or user',
+  404: 'No such page, revision, user or file',
   409: 'Stale revision (details.currentRevision, details.current) or path taken',
   422: 'The revisions differ in too many lines to compare (details.maxChanges)',
   413: 'The body is too large',
@@ -152,6 +154,28 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/media': {
+      get: {
+        summary: 'The uploaded files, newest first, each with how many pages use it',
+        parameters: [limit, cursor('before', 'integer', 'The `next` of the previous page (a file id)')],
+        responses: { 200: paged('A page of files', 'items', ref('MediaFile'), { type: 'integer' }), ...errors(400) },
+      },
+      post: {
+        summary: 'Record an upload once the browser has PUT it to the URL the edge signed (POST /_media/uploads on the instance host)',
+        requestBody: body(CompleteUploadSchema),
+        responses: { 201: ok('The file', ref('MediaFile')), 200: ok('Already recorded', ref('MediaFile')), ...errors(400, 403, 404, 409, 415, 502) },
+      },
+    },
+    '/api/media/{id}': {
+      parameters: [id()],
+      get: {
+        summary: 'One file and the pages that use it',
+        description: `\`usedBy.pages\` lists the first ${USING_PAGES_LISTED} live pages by title; the counts cover all of them.`,
+        responses: { 200: ok('The file', { allOf: [ref('MediaFile'), { type: 'object', properties: { usedBy: { allOf: [ref('FileUse'), { type: 'object', properties: { pages: { type: 'array', items: ref('PageRef') } } }] } } }] }), ...errors(404) },
+      },
+      delete: { summary: 'Delete the file and its stored object (its uploader or an admin); pages using it keep a broken link', responses: { 204: ok('Deleted'), ...errors(403, 404, 502) } },
+    },
+    '/api/media/usage': { get: { summary: 'Storage used against the quota (admins)', responses: { 200: ok('Usage'), ...errors(403) } } },
     '/api/export': {
       get: {
         summary: 'The whole wiki as a zip (admins): every live page as Markdown with YAML front matter, the uploaded files, a manifest (wiki.json)',
@@ -195,6 +219,28 @@ export const openApiDocument = {
           },
         },
       },
+      MediaFile: {
+        type: 'object',
+        required: ['id', 'key', 'url', 'filename', 'contentType', 'size', 'createdAt', 'markdown'],
+        properties: {
+          id: { type: 'integer' },
+          key: { type: 'string', description: 'Storage key' },
+          url: { type: 'string', description: 'Path on this wiki\'s host (/_media/…) that serves it to signed-in readers' },
+          filename: { type: 'string' },
+          contentType: { type: 'string' },
+          size: { type: 'integer', description: 'Bytes' },
+          uploadedBy: { oneOf: [{ type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } }, { type: 'null' }] },
+          createdAt: { type: 'string', format: 'date-time' },
+          markdown: { type: 'string', description: 'What to write in a page to show it (an image) or link to it' },
+          usedBy: ref('FileUse'),
+        },
+      },
+      FileUse: {
+        type: 'object',
+        description: 'Pages whose text shows or links to the file (/_media/… images and links; not paths quoted as code)',
+        properties: { live: { type: 'integer' }, trashed: { type: 'integer', description: 'Pages in the trash that would use it again if restored' } },
+      },
+      PageRef: { type: 'object', properties: { id: { type: 'integer' }, path: { type: 'string' }, title: { type: 'string' } } },
       SearchResults: {
         type: 'object',
         properties: {

@@ -1,5 +1,6 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
-// The uploaded files in the browser: the list (anyone who reads the wiki) and deleting (the media policy).
+// The uploaded files in the browser: the list and each file's page with the pages that use it (anyone who
+// reads the wiki), and deleting (the media policy).
 import { Hono } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv, MediaFiles } from '../deps.ts';
@@ -7,7 +8,9 @@ import { numberQuery, PAGE_SIZE_DEFAULT, pageOf, pageSize } from '../policy/pagi
 import { mayDeleteMedia, maySeeStorageUsage } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
-import { FilesScreen } from '../views/files.tsx';
+import { markdownReference } from '../media/markdown-reference.ts';
+import { NO_USE, USING_PAGES_LISTED, usageOfFiles } from '../store/media-refs.ts';
+import { FileScreen, FilesScreen, USING_PAGES_IN_LIST } from '../views/files.tsx';
 import { listPageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
 import { actorOf, intParam } from './api-support.ts';
@@ -44,8 +47,20 @@ export function filesRoutes(services: InstanceServices) {
     ]);
     const { items, next } = pageOf(rows, limit, (last) => last.id);
     const pager = { next: next === null ? null : listPageUrl('/_files', { name: 'before', value: next }, limit), first: before ? '/_files' : undefined };
-    const listed = items.map((row) => ({ ...row, canDelete: mayDeleteMedia(actor, row.uploadedBy) }));
+    const uses = await usageOfFiles(services.db, items.map((row) => row.key), USING_PAGES_IN_LIST);
+    const listed = items.map((row) => ({ ...row, canDelete: mayDeleteMedia(actor, row.uploadedBy), usage: uses.get(row.key) ?? NO_USE }));
     return c.html(<FilesScreen ui={uiContext(c, services)} files={listed} pager={pager} here={filesPage(before, limit)} usage={usage} />);
+  });
+
+  app.get('/_files/:id{[0-9]+}', async (c) => {
+    const files = filesOf();
+    requireRole(actorOf(c), 'read');
+    const file = await files.find(intParam(c, 'id', 'No such file.'));
+    if (!file) throw new AppError('not_found', 'No such file.');
+    const usage = (await usageOfFiles(services.db, [file.key], USING_PAGES_LISTED)).get(file.key) ?? NO_USE;
+    const canDelete = mayDeleteMedia({ id: c.var.user.id, role: c.var.role }, file.uploadedBy);
+    const markdown = markdownReference(file.key, file.filename, file.contentType);
+    return c.html(<FileScreen ui={uiContext(c, services)} file={file} usage={usage} listed={USING_PAGES_LISTED} canDelete={canDelete} markdown={markdown} />);
   });
 
   app.post('/_files/:id/delete', async (c) => {

@@ -1,6 +1,6 @@
 // Page operations, each one transaction: render with resolved links, write the page and its revision,
-// record links, and re-render the pages whose links changed meaning. Role checks live here so the API
-// and the HTML forms cannot disagree.
+// record its links and the files it uses, and re-render the pages whose links changed meaning. Role
+// checks live here so the API and the HTML forms cannot disagree.
 import { AppError } from '#shared/errors';
 import type { Executor, InstanceDb } from '../deps.ts';
 import { normalizePagePath } from '../policy/page-path.ts';
@@ -8,6 +8,7 @@ import { parsePage, renderParsed, type RenderedPage } from '../policy/render/mar
 import { titleKey, type LinkRef, type Resolution } from '../policy/render/link-refs.ts';
 import { can, type Action, type Role } from '../policy/roles.ts';
 import { addAlias, linkersOf, replaceLinks, resolveRefs } from '../store/links.ts';
+import { replaceMediaRefs } from '../store/media-refs.ts';
 import {
   deleteTrashed, findLiveByPath, findPage, insertPage, markRestored, markTrashed, updatePageIfAt, updateRendering, type PageRow,
 } from '../store/pages.ts';
@@ -161,6 +162,8 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     }
     await insertRevision(tx, { pageId: row.id, revision: row.revision, path, title, content, message: input.message?.trim() || defaultMessage, authorId: actor.id, restoredFrom });
     await replaceLinks(tx, row.id, rendered.refs, resolution);
+    // The files a page uses depend on its text alone (they are not pages: a move or rename changes none).
+    if (content !== current.content) await replaceMediaRefs(tx, row.id, rendered.mediaKeys);
     const moved = path !== current.path;
     const renamed = titleKey(title) !== titleKey(current.title);
     if (moved) await addAlias(tx, 'path', current.path, row.id);
@@ -180,6 +183,7 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     const page = await insertPage(tx, { path, title: input.title, content: input.content, rendered, authorId: actor.id, language });
     await insertRevision(tx, { pageId: page.id, revision: 1, path, title: input.title, content: input.content, message: input.message?.trim() || 'Created', authorId: actor.id });
     await replaceLinks(tx, page.id, rendered.refs, resolution);
+    await replaceMediaRefs(tx, page.id, rendered.mediaKeys);
     // Links that led nowhere until now point at the new page.
     await rerenderLinkers(tx, [], refsOf(page), language, page.id);
     return page;

@@ -17,6 +17,7 @@ import { runMediaMigrations } from '../../../origin/instance/media/migrate.ts';
 import { createMediaImports } from '../../../origin/instance/media/media-import.ts';
 import { createObjectStore } from '../../../origin/instance/media/object-store.ts';
 import { instanceSchema, type InstanceSchema } from '../../../origin/instance/schema.ts';
+import { backfillMediaRefs } from '../../../origin/instance/store/media-refs.ts';
 import { startTestS3, type TestS3 } from '../../media/local-s3.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 import { createTestEdge, identity as defaultIdentity, type TestEdge } from './edge-keys.ts';
@@ -71,6 +72,8 @@ export async function startInstance(instanceId = 'instance1', edgeOverride?: Tes
   const testDatabase = await createTestDatabase(instanceId);
   await runMigrations(testDatabase.url, MIGRATIONS.instance);
   const database = openDatabase(testDatabase.url, instanceSchema, { max: 10 });
+  // As an instance's start does (origin/roles.ts).
+  await backfillMediaRefs(database.db);
   const edge = edgeOverride ?? (await createTestEdge());
   const logLines: string[] = [];
   const s3 = options.media ? await startTestS3() : undefined;

@@ -5,6 +5,7 @@ import MarkdownIt, { type MarkdownIt as Md, type Token } from 'markdown-it';
 import { escapeHtml } from '#shared/escape-html';
 import type { TocEntry } from '../../schema.ts';
 import { internalHref, refId, type LinkRef, type Resolution } from './link-refs.ts';
+import { mediaKeysIn } from './media-refs.ts';
 import { headingAnchors, inlineText, taskLists, wikiLinks, type RenderEnv } from './plugins.ts';
 import { sanitizeRendered } from './sanitize.ts';
 
@@ -21,6 +22,8 @@ export interface RenderedPage {
   toc: TocEntry[];
   plainText: string;
   refs: LinkRef[];
+  /** Storage keys of the uploaded files the page shows or links to (media-refs.ts). */
+  mediaKeys: string[];
 }
 
 const LANGUAGE = /^[\w+#.-]{1,30}$/;
@@ -94,7 +97,7 @@ export function parsePage(content: string, pagePath: string): ParsedPage {
 export function renderParsed(parsed: ParsedPage, resolution: Resolution): RenderedPage {
   parsed.env.resolution = resolution;
   const html = sanitizeRendered(md.renderer.render(parsed.tokens, md.options, parsed.env as unknown as Record<string, unknown>));
-  return { html, toc: parsed.env.toc ?? [], plainText: plainText(parsed.tokens), refs: parsed.refs };
+  return { html, toc: parsed.env.toc ?? [], plainText: plainText(parsed.tokens), refs: parsed.refs, mediaKeys: mediaKeysIn(html) };
 }
 
 /** Convenience for previews and tests: render with no link resolution (every internal link "missing"). */

@@ -1,0 +1,38 @@
+// Which uploaded files a page uses: the storage keys behind the /_media/… images and links of its
+// rendered, sanitised HTML. Read from the HTML rather than the Markdown because that is what a reader's
+// browser fetches: a path quoted in a code block is no use of the file, and raw HTML <img> tags, Markdown
+// images and links all end up as the same two attributes once sanitised. Pure.
+
+/** A page naming more files than this records the first ones (a page is at most a few hundred KB). */
+export const MAX_MEDIA_REFS_PER_PAGE = 500;
+/** Storage keys are at most 1024 bytes (S3); anything longer is not one of ours. */
+const MAX_KEY_LENGTH = 1024;
+
+// The sanitiser writes every attribute double-quoted, so a value ends at the next quote; a query or
+// fragment is not part of the key. Only same-host paths: the origin cannot tell its own absolute URLs.
+const MEDIA_ATTRIBUTE = /\s(?:src|href)="\/_media\/([^"?#]+)/g;
+
+/** The storage key of a /_media/ path's rest (its segments percent-encoded, as mediaPath writes them), or null. */
+function keyOf(encoded: string): string | null {
+  // Keys never hold `&`; an attribute value's `&amp;` would be one, so such a value names no file of ours.
+  if (encoded.includes('&')) return null;
+  let key: string;
+  try {
+    key = encoded.split('/').map(decodeURIComponent).join('/');
+  } catch {
+    return null; // a malformed escape
+  }
+  return key.length <= MAX_KEY_LENGTH && !key.split('/').some((s) => s === '' || s === '.' || s === '..') ? key : null;
+}
+
+/** Distinct keys in order of first use. */
+export function mediaKeysIn(html: string): string[] {
+  if (!html.includes('/_media/')) return [];
+  const keys = new Set<string>();
+  for (const match of html.matchAll(MEDIA_ATTRIBUTE)) {
+    const key = keyOf(match[1]!);
+    if (key !== null) keys.add(key);
+    if (keys.size >= MAX_MEDIA_REFS_PER_PAGE) break;
+  }
+  return [...keys];
+}
