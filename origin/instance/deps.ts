@@ -60,6 +60,11 @@ export interface MediaImports {
   quotaBytes: number;
   /** The largest file this user may upload, as for a browser's upload; null: none (no plan). */
   uploadCap(plan: Plan | null, platformAdmin: boolean): number | null;
+  /**
+   * The files this wiki stores already, byte for byte, under the key their archive name gives (an export of
+   * this very wiki imported back): their links can point to them and nothing is stored twice. By name.
+   */
+  alreadyStored(files: readonly ImportFile[]): Promise<Map<string, { key: string; url: string }>>;
   /** All reserved and stored, or none reserved (the quota: `usedBytes` in use); storage unreachable: AppError bad_gateway. */
   stage(files: readonly ImportFile[], userId: number): Promise<{ ok: true; staged: StagedFiles } | { ok: false; usedBytes: number }>;
 }

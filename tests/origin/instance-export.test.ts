@@ -169,6 +169,7 @@ describe('wiki export streaming', () => {
     filename: name,
     contentType: 'image/png',
     size: 4096,
+    etag: null,
     createdAt: new Date('2026-11-01T00:00:00Z'),
     uploadedBy: null,
     uploaderName: null,

@@ -91,6 +91,23 @@ describe('wiki import: linked files', () => {
     expect(await pageContent(source, '/handbook/onboarding')).toBe(content);
   });
 
+  it('brings an export back into its own wiki with existing=update: its files are reused, not stored twice, and the edited page gets its exported text back', async () => {
+    const exported = new Uint8Array(await (await source.request('/api/export', { as: admin })).arrayBuffer());
+    const page = (await source.api('/api/pages?limit=100', { as: admin })).body.pages.find((p: { path: string }) => p.path === '/handbook/onboarding');
+    const original = await pageContent(source, '/handbook/onboarding');
+    expect((await source.api(`/api/pages/${page.id}`, { method: 'PUT', as: admin, body: { revision: page.revision, content: 'Rewritten, pictures gone.' } })).status).toBe(200);
+    const filesBefore = await usage(source);
+
+    const res = await source.api('/api/import?existing=update', { method: 'POST', as: admin, body: exported, headers: { 'content-type': 'application/zip' } });
+    expect(res.status).toBe(200);
+    expect(res.body.updated.map((p: { path: string }) => p.path)).toEqual(['/handbook/onboarding']);
+    expect(res.body.files.imported).toEqual([]);
+    expect(res.body.files.reused.map((f: { file: string }) => f.file.split('/').pop()).sort()).toEqual(['Team-photo.png', 'minutes.pdf']);
+    expect(await pageContent(source, '/handbook/onboarding')).toBe(original);
+    expect(await usage(source)).toMatchObject({ files: filesBefore.files, storedBytes: filesBefore.storedBytes, pendingUploads: 0 });
+    expect(await storedKeys(source)).toHaveLength(filesBefore.files);
+  });
+
   it('reads a folder of Markdown: relative links, HTML images and Obsidian embeds to files and pages all resolve', async () => {
     const diagram = png(2000, 11);
     const res = await postZip(

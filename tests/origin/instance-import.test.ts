@@ -24,6 +24,8 @@ const zip = (files: Record<string, string>) => zipSync(Object.fromEntries(Object
 function postZip(h: InstanceHarness, bytes: Uint8Array, as = admin, type = 'application/zip') {
   return h.api('/api/import', { method: 'POST', as, body: bytes, headers: { 'content-type': type } });
 }
+const postZipTo = (h: InstanceHarness, bytes: Uint8Array, query: string) =>
+  h.api(`/api/import?${query}`, { method: 'POST', as: admin, body: bytes, headers: { 'content-type': 'application/zip' } });
 
 async function pagePaths(h: InstanceHarness): Promise<string[]> {
   const res = await h.api('/api/pages?limit=100', { as: admin });
@@ -109,5 +111,63 @@ describe('wiki import', () => {
     const refused = await target.request('/_import', { method: 'POST', as: admin, body: bad as unknown as string });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('data-testid="import-problems"');
+  });
+});
+
+describe('wiki import updating the pages that exist', () => {
+  const pageAt = async (h: InstanceHarness, path: string) => {
+    const listed = (await h.api('/api/pages?limit=100', { as: admin })).body.pages.find((p: { path: string }) => p.path === path);
+    expect(listed, path).toBeDefined();
+    return (await h.api(`/api/pages/${listed.id}`, { as: admin })).body as { id: number; title: string; content: string; revision: number };
+  };
+
+  it('gives an existing page the imported text as a new revision, keeps its history, and tells apart the pages already up to date', async () => {
+    const h = await startInstance('instance3');
+    try {
+      for (const [path, title, content] of [['/guide', 'Guide', 'Old text.'], ['/same', 'Same', 'Unchanged text.']]) {
+        expect((await h.api('/api/pages', { method: 'POST', as: admin, body: { path, title, content } })).status).toBe(201);
+      }
+      const before = await pageAt(h, '/guide');
+      const archive = zip({ 'guide.md': '# Guide\n\nNew text.', 'same.md': '---\ntitle: Same\n---\nUnchanged text.', 'fresh.md': 'Brand new.' });
+      const res = await postZipTo(h, archive, 'existing=update');
+      expect(res.status).toBe(201);
+      expect(res.body.created.map((p: { path: string }) => p.path)).toEqual(['/fresh']);
+      expect(res.body.updated).toEqual([{ id: before.id, path: '/guide' }]);
+      expect(res.body.unchanged).toEqual(['/same']);
+      expect(res.body.existing).toEqual([]);
+
+      const after = await pageAt(h, '/guide');
+      expect(after).toMatchObject({ id: before.id, title: 'Guide', content: '# Guide\n\nNew text.', revision: before.revision + 1 });
+      const history = (await h.api(`/api/pages/${before.id}/revisions`, { as: admin })).body;
+      expect(history.revisions.map((r: { revision: number; message: string }) => [r.revision, r.message])).toEqual([[2, 'Imported'], [1, 'Created']]);
+      expect((await pageAt(h, '/same')).revision).toBe(1);
+
+      // The same archive again: nothing left to do.
+      const again = await postZipTo(h, archive, 'existing=update');
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ created: [], updated: [], unchanged: ['/fresh', '/guide', '/same'] });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('refuses an unknown mode with 400 before reading the archive, and writes nothing', async () => {
+    const before = await pagePaths(target);
+    const res = await postZipTo(target, zip({ 'nope.md': 'x' }), 'existing=overwrite');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'bad_request', message: 'existing: must be skip or update.' });
+    expect(await pagePaths(target)).toEqual(before);
+  });
+
+  it('updates from the settings page form when its box is ticked, and says so', async () => {
+    const form = new FormData();
+    form.set('archive', new File([zip({ 'Team/Minutes.md': '# Minutes\n\nAgreed, then amended.' })], 'team.zip', { type: 'application/zip' }));
+    form.set('existing', 'update');
+    const ok = await target.request('/_import', { method: 'POST', as: admin, body: form, headers: { 'sec-fetch-site': 'same-origin' } });
+    expect(ok.status).toBe(200);
+    const html = await ok.text();
+    expect(html).toContain('Imported 0 pages, updated 1 page.');
+    expect(html).toContain('<li><a href="/minutes">/minutes</a> (updated)</li>');
+    expect((await pageAt(target, '/minutes')).content).toBe('# Minutes\n\nAgreed, then amended.');
   });
 });

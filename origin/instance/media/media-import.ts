@@ -5,12 +5,13 @@
 // reserved against the quota first (all or none, under the quota lock), then put into storage, then
 // recorded in the transaction that writes the imported pages. Reservations that are never recorded expire
 // and the sweeper deletes their objects, as for an upload never confirmed.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mediaPath } from '#shared/media-contract';
 import { buildUploadKey } from '#shared/media-key';
 import { mediaTypeOf, PENDING_GRACE_SECONDS, UPLOAD_URL_TTL_SECONDS, uploadCapFor, type PlanCaps } from '#shared/media-policy';
 import type { MediaImports, StagedFiles } from '../deps.ts';
-import { recordImported, releaseReservations, reserveImport, type MediaDb } from './media-store.ts';
+import { mediaKeyOf } from '../policy/export-layout.ts';
+import { findMedia, recordImported, releaseReservations, reserveImport, type MediaDb } from './media-store.ts';
 import type { ObjectStore } from './object-store.ts';
 import { storageCall } from './storage-call.ts';
 
@@ -30,6 +31,17 @@ export function createMediaImports(deps: MediaImportDeps): MediaImports {
   return {
     quotaBytes: deps.quotaBytes,
     uploadCap: (plan, platformAdmin) => uploadCapFor(plan, platformAdmin, deps.planCaps),
+    async alreadyStored(files) {
+      const kept = new Map<string, { key: string; url: string }>();
+      for (const f of files) {
+        const key = mediaKeyOf(deps.instanceId, f.name);
+        const row = key ? await findMedia(deps.db, { key }) : null;
+        // The ETag of an object stored in one PUT is the MD5 of its bytes (S3, R2); a multipart ETag
+        // ("…-3") or none never matches, and the file is then stored again, which is only wasteful.
+        if (row && key && row.size === f.bytes.length && etagIsMd5Of(row.etag, f.bytes)) kept.set(f.name, { key, url: mediaPath(key) });
+      }
+      return kept;
+    },
     async stage(files, userId) {
       const at = now();
       // As long as an upload's reservation lives: an import is stored and written well within it.
@@ -84,4 +96,9 @@ export function createMediaImports(deps: MediaImportDeps): MediaImports {
       return { ok: true, staged: result };
     },
   };
+}
+
+function etagIsMd5Of(etag: string | null, bytes: Uint8Array): boolean {
+  if (!etag) return false;
+  return etag.replace(/^(W\/)?"|"$/g, '').toLowerCase() === createHash('md5').update(bytes).digest('hex');
 }

@@ -123,6 +123,7 @@ const recordColumns = {
   filename: media.filename,
   contentType: media.contentType,
   size: media.size,
+  etag: media.etag,
   createdAt: media.createdAt,
   uploadedBy: media.uploadedBy,
   uploaderName: users.name,
@@ -134,6 +135,8 @@ export type MediaRow = {
   filename: string;
   contentType: string;
   size: number;
+  /** The storage's ETag when the file was recorded. */
+  etag: string | null;
   createdAt: Date;
   uploadedBy: number | null;
   uploaderName: string | null;

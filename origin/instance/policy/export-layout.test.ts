@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { mediaPath } from '#shared/media-contract';
-import { archiveName, mediaFile, pageDocument, pageFile, relativeLink, withArchiveMediaLinks } from './export-layout.ts';
+import { archiveName, mediaFile, mediaKeyOf, pageDocument, pageFile, relativeLink, withArchiveMediaLinks } from './export-layout.ts';
 
 const KEY = 'tenants/instance1/uploads/2026/11/abcdef0123456789/photo.png';
 
@@ -14,6 +14,14 @@ describe('wiki export layout', () => {
 
   it('places an uploaded file by its key below the instance uploads prefix', () => {
     expect(mediaFile('instance1', KEY)).toBe('media/2026/11/abcdef0123456789/photo.png');
+  });
+
+  it('gives back the key an exported file had, as this instance would hold it, and nothing for other names', () => {
+    expect(mediaKeyOf('instance1', mediaFile('instance1', KEY)!)).toBe(KEY);
+    expect(mediaKeyOf('instance2', 'media/2026/11/abcdef0123456789/photo.png')).toBe('tenants/instance2/uploads/2026/11/abcdef0123456789/photo.png');
+    expect(mediaKeyOf('instance1', 'pictures/photo.png')).toBeNull();
+    expect(mediaKeyOf('instance1', 'media/2026/../../x.png')).toBeNull();
+    expect(mediaKeyOf('instance1', 'media//x.png')).toBeNull();
   });
 
   it('refuses keys of another instance or with empty or dot segments', () => {

@@ -37,6 +37,14 @@ export function mediaFile(instanceId: string, key: string): string | null {
   return `${MEDIA_DIR}/${rest}`;
 }
 
+/** The storage key an archive's `media/…` file had in the wiki it was exported from, were it this one; else null. */
+export function mediaKeyOf(instanceId: string, archiveName: string): string | null {
+  if (!archiveName.startsWith(`${MEDIA_DIR}/`)) return null;
+  const rest = archiveName.slice(MEDIA_DIR.length + 1);
+  if (rest.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) return null;
+  return `${uploadsPrefix(instanceId)}${rest}`;
+}
+
 /** A link from one archive file to another, relative, each segment percent-encoded for Markdown. */
 export function relativeLink(fromFile: string, toFile: string): string {
   const from = fromFile.split('/').slice(0, -1);

@@ -143,13 +143,16 @@ export const openApiDocument = {
       post: {
         summary: 'Create pages from a zip of Markdown (admins): an export of this platform, or any folder of .md files (folders give the hierarchy)',
         description:
-          'All or nothing: any file with a problem refuses the whole archive (400, details.problems names each file). Paths that already have a page are left alone and listed in `existing`. ' +
+          'All or nothing: any file with a problem refuses the whole archive (400, details.problems names each file). Paths that already have a page are left alone and listed in `existing`, or with existing=update given the imported title and text as a new revision. ' +
           "Files the new pages link to relatively (images, PDFs…, Obsidian's ![[embeds]]) are stored as uploads and the links point to them; links between the Markdown files become links between pages. " +
           'A linked file uploads would refuse (its type, the plan\'s size cap) is skipped and its link kept (`files.skipped`, with the reason); files beyond the storage left refuse the import (413). At most 50 MB, 2000 pages, 100 MB and 2000 linked files.',
+        parameters: [
+          { name: 'existing', in: 'query', schema: { type: 'string', enum: ['skip', 'update'], default: 'skip' }, description: 'A path that already has a page: left alone (skip), or given the imported title and text as a new revision (update)' },
+        ],
         requestBody: { required: true, content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } },
         responses: {
-          201: ok('Pages created: `created` (id, path), `existing` (paths left alone), `files.imported` (file, url), `files.skipped` (file, reason)'),
-          200: ok('Nothing new: every path already had a page'),
+          201: ok('Pages created: `created` (id, path), `updated` (id, path), `unchanged` and `existing` (paths), `files.imported` (file, url), `files.reused` (file, url: files this wiki stores already, its own export brought back), `files.skipped` (file, reason)'),
+          200: ok('No page created: every path already had a page (some may be `updated`)'),
           ...errors(400, 403, 409, 413, 415, 429, 502),
         },
       },

@@ -8,7 +8,7 @@ import { can, isRole } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { requireRole } from '../services/wiki.ts';
 import type { ImportResult } from '../services/wiki-import.ts';
-import { runImport } from './api-import.ts';
+import { existingPageMode, runImport } from './api-import.ts';
 import { searchLanguages } from '../store/settings.ts';
 import { assignRole, listUsers } from '../store/users.ts';
 import { PeopleScreen, SettingsScreen } from '../views/admin.tsx';
@@ -64,7 +64,8 @@ export function adminRoutes(services: InstanceServices) {
       c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} usage={await services.storageUsage?.()} {...props} />, status);
     if (!(archive instanceof File) || archive.size === 0) return screen({ error: 'Choose a .zip file to import.' }, 400);
     try {
-      const imported = await runImport(c, services, new Uint8Array(await archive.arrayBuffer()));
+      const existing = existingPageMode(typeof form.existing === 'string' ? form.existing : undefined);
+      const imported = await runImport(c, services, new Uint8Array(await archive.arrayBuffer()), existing);
       return screen({ imported }, 200);
     } catch (err) {
       // The settings page again, with what went wrong, for anything the admin can act on (a storage quota too).

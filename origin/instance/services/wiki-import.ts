@@ -29,13 +29,23 @@ const MAX_ENTRIES = 20 * MAX_IMPORT_PAGES;
 /** Problems named in an answer; the count says how many there were. */
 const MAX_PROBLEMS_SHOWN = 50;
 
+/** What an import does at a path that already has a live page: leave it, or give it the imported text as a new revision. */
+export const EXISTING_PAGE_MODES = ['skip', 'update'] as const;
+export type ExistingPageMode = (typeof EXISTING_PAGE_MODES)[number];
+
 export interface ImportResult {
   created: { id: number; path: string }[];
-  /** Paths that already had a live page: left as they are. */
+  /** Paths that already had a live page, left as they are (mode `skip`). */
   existing: string[];
+  /** Pages given the imported title and text as a new revision (mode `update`). */
+  updated: { id: number; path: string }[];
+  /** Pages that already had the imported title and text (mode `update`). */
+  unchanged: string[];
   files: {
     /** Files the new pages link to, stored as uploads; `url` is where the pages' links now point. */
     imported: { file: string; url: string }[];
+    /** Linked files this wiki stores already, byte for byte (its own export brought back): not stored twice. */
+    reused: { file: string; url: string }[];
     /** Linked files not stored (a type or size uploads refuse): their links stay as written. */
     skipped: { file: string; reason: string }[];
   };
@@ -155,6 +165,8 @@ export interface ImportInput {
   /** The largest file the importing user may upload (MediaImports.uploadCap); null: none. */
   uploadCap: number | null;
   language: string;
+  /** Default `skip`. */
+  existing?: ExistingPageMode;
 }
 
 /** One import at a time per wiki: each holds its archive and the files it stores in memory. */
@@ -178,8 +190,9 @@ export async function importWiki(input: ImportInput, bytes: Uint8Array): Promise
 async function importArchive(input: ImportInput, archive: OpenArchive): Promise<ImportResult> {
   const plan = planImport(archive.files, archive.manifest);
   if (!plan.ok) throw refused(plan.problems);
-  // Existing paths are skipped (importPages checks again, in its transaction): only the new pages' files are stored.
-  const existing = await livePathsAmong(input.db, plan.pages.map((p) => p.path));
+  // Skipped paths (importPages checks again, in its transaction) need no files: only the written pages' are stored.
+  const updating = input.existing === 'update';
+  const existing = updating ? new Set<string>() : await livePathsAmong(input.db, plan.pages.map((p) => p.path));
   const index = archiveIndex([...archive.files.map((f) => f.name), ...archive.others.keys()]);
   const pageByFile = new Map(plan.pages.map((p) => [p.file, p]));
 
@@ -190,7 +203,11 @@ async function importArchive(input: ImportInput, archive: OpenArchive): Promise<
   }
   // Each is one request to storage while the admin waits.
   if (linked.size > MAX_LINKED_FILES) throw refused([`The pages link to ${linked.size} files of the archive; an import stores at most ${MAX_LINKED_FILES}.`]);
-  const { files, skipped } = await readLinkedFiles(input, archive, [...linked].sort());
+  const read = await readLinkedFiles(input, archive, [...linked].sort());
+  const { skipped } = read;
+  // An export of this very wiki brought back: its files are here already, so the links point to them.
+  const kept = read.files.length > 0 ? await input.media!.alreadyStored(read.files) : new Map<string, { key: string; url: string }>();
+  const files = read.files.filter((f) => !kept.has(f.name));
 
   let staged: StagedFiles | undefined;
   if (files.length > 0) {
@@ -208,16 +225,21 @@ async function importArchive(input: ImportInput, archive: OpenArchive): Promise<
   }
 
   const stored = new Map((staged?.files ?? []).map((f) => [f.name, f]));
+  const keptFiles = new Map(read.files.filter((f) => kept.has(f.name)).map((f) => [f.name, { ...f, url: kept.get(f.name)!.url }]));
   const targetOf = (name: string): LinkTarget => {
     const page = pageByFile.get(name);
     if (page) return { url: pageUrl(page.path), label: page.title, image: false };
-    const file = stored.get(name);
+    const file = stored.get(name) ?? keptFiles.get(name);
     return file ? { url: file.url, label: file.filename, image: isInlineSafe(file.contentType) } : null;
   };
   const pages: ImportedPage[] = plan.pages.map((p) => (existing.has(p.path) ? p : { ...p, content: rewriteArchiveLinks(p.content, p.file, index, targetOf) }));
   try {
-    const written = await input.wiki.importPages(input.actor, pages, 'Imported', input.language, staged && ((tx) => staged.record(tx)));
-    return { ...written, files: { imported: (staged?.files ?? []).map((f) => ({ file: f.name, url: f.url })), skipped } };
+    const written = await input.wiki.importPages(input.actor, pages, 'Imported', input.language, {
+      updateExisting: updating,
+      alsoWrite: staged && ((tx) => staged.record(tx)),
+    });
+    const imported = (staged?.files ?? []).map((f) => ({ file: f.name, url: f.url }));
+    return { ...written, files: { imported, reused: [...keptFiles.values()].map((f) => ({ file: f.name, url: f.url })), skipped } };
   } catch (err) {
     await staged?.discard().catch(() => {});
     throw err;

@@ -201,28 +201,44 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
     },
 
     /**
-     * Creates every page of an import in one transaction: all of them or, on any failure, none. A path
-     * that already has a live page is left alone and reported, never overwritten.
+     * Writes every page of an import in one transaction: all of them or, on any failure, none. A path that
+     * already has a live page is left alone and reported (`existing`) or, with `updateExisting`, given the
+     * imported title and text as a new revision (`updated`; `unchanged` when they are the same already).
+     * `alsoWrite` runs in the same transaction, after the pages (an import's files are recorded there).
      */
-    /** `alsoWrite` runs in the same transaction, after the pages (an import's files are recorded there). */
-    async importPages(actor: Actor, input: readonly (CreateInput & { path: string })[], message: string, language: string, alsoWrite?: (tx: Executor) => Promise<void>) {
+    async importPages(
+      actor: Actor,
+      input: readonly (CreateInput & { path: string })[],
+      message: string,
+      language: string,
+      options: { updateExisting?: boolean; alsoWrite?: (tx: Executor) => Promise<void> } = {},
+    ) {
       requireRole(actor, 'import');
       const result = await transaction(async (tx) => {
         const created: { id: number; path: string }[] = [];
+        const updated: { id: number; path: string }[] = [];
+        const unchanged: string[] = [];
         const existing: string[] = [];
         for (const page of input) {
           const path = checkedPath(page.path);
-          if (await findLiveByPath(tx, path)) existing.push(path);
-          else created.push(await insertNew(tx, actor, path, { ...page, message }, language));
+          const current = await findLiveByPath(tx, path);
+          if (!current) created.push(await insertNew(tx, actor, path, { ...page, message }, language));
+          else if (!options.updateExisting) existing.push(path);
+          else if (current.title === page.title && current.content === page.content) unchanged.push(path);
+          else updated.push(await applyUpdate(tx, actor, current, { revision: current.revision, title: page.title, content: page.content, message }, language, message));
         }
-        await alsoWrite?.(tx);
-        return { created: created.map(({ id, path }) => ({ id, path })), existing };
+        await options.alsoWrite?.(tx);
+        const summary = ({ id, path }: { id: number; path: string }) => ({ id, path });
+        return { created: created.map(summary), updated: updated.map(summary), unchanged, existing };
       }).catch((err) => {
-        // Another save took one of the paths while the import ran: nothing was written; importing again skips it.
-        if (isUniqueViolation(err)) throw new AppError('conflict', 'A page was created at one of the imported paths during the import. Nothing was imported; try again.');
+        // Another save took one of the paths, or edited a page being updated, while the import ran: nothing
+        // was written; importing again picks up from the wiki as it is now.
+        if (isUniqueViolation(err) || (err instanceof AppError && err.code === 'conflict')) {
+          throw new AppError('conflict', 'A page at one of the imported paths was created or edited during the import. Nothing was imported; try again.');
+        }
         throw err;
       });
-      if (result.created.length > 0) changed(undefined);
+      if (result.created.length > 0 || result.updated.length > 0) changed(undefined);
       return result;
     },
 

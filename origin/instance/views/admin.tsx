@@ -107,11 +107,13 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
         <p>
           Pages from a zip of Markdown files: an export of a wiki of this platform, or a folder of <code>.md</code> files from
           another tool (folders become the page hierarchy; a title in front matter or the first heading names a page). A path that
-          already has a page is left as it is. All or nothing: if one file has a problem, nothing is imported and the problems are listed.
+          already has a page is left as it is, unless you choose to update it: it then gets the imported title and text as a new
+          revision, its history kept. All or nothing: if one file has a problem, nothing is imported and the problems are listed.
           {props.usage && ' Images and other files the pages link to come along as uploads, and links between the files become links between pages.'}
         </p>
         <form method="post" action="/_import" enctype="multipart/form-data" class="form-actions">
           <input type="file" name="archive" accept=".zip,application/zip" required />
+          <label><input type="checkbox" name="existing" value="update" /> Update pages that already exist</label>
           <button type="submit">Import pages</button>
         </form>
       </section>
@@ -120,17 +122,22 @@ export function SettingsScreen(props: { ui: UiContext; settings: InstanceSetting
 }
 
 function ImportSummary(props: { result: ImportResult }) {
-  const { created, existing, files } = props.result;
+  const { created, updated, unchanged, existing, files } = props.result;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const some = (paths: string[]) => `${paths.slice(0, 20).join(', ')}${paths.length > 20 ? ', …' : ''}`;
+  const written = [...created, ...updated];
   return (
     <div class="notice" role="status" data-testid="import-summary">
       <p>
-        Imported {plural(created.length, 'page')}{files.imported.length > 0 && ` and ${plural(files.imported.length, 'file')} they link to`}.
-        {existing.length > 0 && ` ${existing.length} path${existing.length === 1 ? '' : 's'} already had a page and ${existing.length === 1 ? 'was' : 'were'} left as ${existing.length === 1 ? 'it was' : 'they were'}: ${existing.slice(0, 20).join(', ')}${existing.length > 20 ? ', …' : ''}.`}
+        Imported {plural(created.length, 'page')}{updated.length > 0 && `, updated ${plural(updated.length, 'page')}`}
+        {files.imported.length > 0 && ` and ${plural(files.imported.length, 'file')} they link to`}.
+        {files.reused.length > 0 && ` ${plural(files.reused.length, 'linked file')} ${files.reused.length === 1 ? 'was' : 'were'} in this wiki already and ${files.reused.length === 1 ? 'is' : 'are'} used as ${files.reused.length === 1 ? 'it is' : 'they are'}.`}
+        {existing.length > 0 && ` ${existing.length} path${existing.length === 1 ? '' : 's'} already had a page and ${existing.length === 1 ? 'was' : 'were'} left as ${existing.length === 1 ? 'it was' : 'they were'}: ${some(existing)}.`}
+        {unchanged.length > 0 && ` ${plural(unchanged.length, 'page')} already had the imported text: ${some(unchanged)}.`}
       </p>
-      {created.length > 0 && (
+      {written.length > 0 && (
         <ul>
-          {created.slice(0, 50).map((page) => <li><a href={page.path}>{page.path}</a></li>)}
+          {written.slice(0, 50).map((page) => <li><a href={page.path}>{page.path}</a>{updated.includes(page) && ' (updated)'}</li>)}
         </ul>
       )}
       {files.skipped.length > 0 && (
