@@ -68,4 +68,49 @@ describe('the wiki in Chromium, through the edge', () => {
     expect(await results.first().locator('a').getAttribute('href')).toBe('/handbook/release-checklist');
     expect(await results.first().textContent()).toContain('zephyrine');
   });
+
+  it('keeps unsaved editor text through a reload, offers it back, saves with Ctrl+S, and forgets it once saved', async () => {
+    const base = ctx.env.platform.info.urls.instance1!;
+    const page = await ctx.browser.context.newPage();
+    await page.goto(`${base}/`);
+    if (page.url().includes('/realms/')) await Promise.all([page.waitForURL(`${base}/**`), fillSignInForm(page, 'pro')]);
+    await page.goto(`${base}/_new`);
+    await page.locator('input[name="title"]').fill('Draft keeper');
+    await Promise.all([page.waitForURL(`${base}/draft-keeper`), page.locator('[data-testid="save"]').click()]);
+    await page.locator('[data-testid="edit-page"]').click();
+
+    const content = page.locator('textarea[name="content"]');
+    await content.click();
+    await page.keyboard.type('Typed, never saved.');
+    // Leaving asks first; going ahead anyway keeps the text in the tab.
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.accept();
+    });
+    await page.reload();
+    expect(dialogs).toEqual(['beforeunload']);
+    const notice = page.locator('[data-testid="draft-notice"]');
+    expect(await notice.textContent()).toContain('This tab kept text you had not saved');
+    expect(await content.inputValue()).toBe('');
+    await page.locator('[data-testid="draft-restore"]').click();
+    expect(await content.inputValue()).toBe('Typed, never saved.');
+    expect(await notice.count()).toBe(0);
+
+    await Promise.all([page.waitForURL(`${base}/draft-keeper`), page.keyboard.press('Control+s')]);
+    expect(await page.locator('[data-testid="page-content"]').textContent()).toContain('Typed, never saved.');
+    await page.locator('[data-testid="edit-page"]').click();
+    expect(await content.inputValue()).toBe('Typed, never saved.');
+    expect(await notice.count()).toBe(0);
+
+    // Discarded, it is gone for good.
+    await content.click();
+    await page.keyboard.type(' More.');
+    await page.reload();
+    await page.locator('[data-testid="draft-discard"]').click();
+    await page.reload();
+    expect(await notice.count()).toBe(0);
+    expect(await content.inputValue()).toBe('Typed, never saved.');
+    await page.close();
+  });
 });

@@ -17,8 +17,9 @@ import { formFields, pathAfter, seeOther } from './ui-support.ts';
 export function editRoutes(services: InstanceServices) {
   const { db, wiki } = services;
   const app = new Hono<InstanceEnv>();
+  // Drafts are kept per user and per editor (the form's action): another person signing in in the same tab never sees them.
   const show = (c: Context<InstanceEnv>, state: EditorState, status = 200) =>
-    c.html(<EditorScreen ui={uiContext(c, services)} state={state} />, status as 200);
+    c.html(<EditorScreen ui={uiContext(c, services)} state={state} draftOwner={String(c.var.user.id)} />, status as 200);
   const preview = async (content: string, path: string) => (await renderWithLinks(db, content, normalizePagePath(path).ok ? path : '/')).rendered.html;
 
   app.get('/_new', (c) => {

@@ -114,6 +114,7 @@ export function createServices(deps: InstanceDeps, metrics: Metrics): InstanceSe
     assets: loadStaticAssets('/_static', {
       'app.css': here('../static/app.css'),
       'app.js': here('../static/app.js'),
+      'editor-draft.js': here('../static/editor-draft.js'),
       'media-upload.js': here('../media/upload-client.js'),
       'hljs.css': fileURLToPath(import.meta.resolve('highlight.js/styles/github.css')),
     }),

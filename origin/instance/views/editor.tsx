@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource hono/jsx */
 // The Markdown editor for new and existing pages. Works without JavaScript: "Preview" is a submit
-// button that renders the text server-side; app.js only makes the preview live.
+// button that renders the text server-side; app.js only makes the preview live, and editor-draft.js
+// keeps unsaved text through a reload or a crash of the tab.
 import { raw } from 'hono/html';
 import { Layout } from './layout.tsx';
 import { pageUrl } from './links.tsx';
@@ -21,7 +22,8 @@ export interface EditorState {
   conflict?: { revision: number; content: string; title: string };
 }
 
-export function EditorScreen(props: { ui: UiContext; state: EditorState }) {
+/** `draftOwner`: the signed-in user's id, so editor-draft.js keeps each person's unsaved text apart. */
+export function EditorScreen(props: { ui: UiContext; state: EditorState; draftOwner: string }) {
   const { ui, state } = props;
   const action = state.mode === 'new' ? '/_new' : pageUrl(state.originalPath ?? '/', '_edit');
   return (
@@ -40,7 +42,7 @@ export function EditorScreen(props: { ui: UiContext; state: EditorState }) {
           </details>
         </section>
       )}
-      <form class="stack" method="post" action={action} id="page-form">
+      <form class="stack" method="post" action={action} id="page-form" data-draft-key={`${props.draftOwner}:${action}`}>
         {state.revision !== undefined && <input type="hidden" name="revision" value={String(state.revision)} />}
         <label>
           Title
@@ -73,6 +75,7 @@ export function EditorScreen(props: { ui: UiContext; state: EditorState }) {
           <input type="text" name="message" value={state.message} maxlength={500} placeholder="What did you change?" />
         </label>
         <p class="muted">Markdown with tables, task lists, code blocks, [[Page title]] links. HTML is allowed but scripts and styles are removed.</p>
+        <script src={ui.asset('editor-draft.js')} defer></script>
         <div class="form-actions">
           <button type="submit" name="intent" value="save" data-testid="save">{state.mode === 'new' ? 'Create page' : 'Save'}</button>
           <button type="submit" name="intent" value="preview" class="secondary" data-testid="preview-button">Preview</button>

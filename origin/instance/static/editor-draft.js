@@ -1,0 +1,142 @@
+// Unsaved editor text survives a reload, a click away and a crashed tab. Kept in this tab's sessionStorage,
+// not localStorage: nothing outlives the tab on a shared computer. Keyed per user and per editor (the
+// server's data-draft-key), so someone else signing in in the same tab never sees it.
+// Progressive enhancement: without it, the editor works as before.
+(function () {
+  'use strict';
+  var form = document.getElementById('page-form');
+  var storage;
+  try {
+    storage = window.sessionStorage;
+  } catch (e) {
+    return; // storage disabled
+  }
+  if (!form || !storage) return;
+  var key = 'wikiplatform:draft:' + form.getAttribute('data-draft-key');
+  var fields = ['title', 'path', 'content', 'message']
+    .map(function (name) { return form.elements.namedItem(name); })
+    .filter(Boolean);
+  var revisionField = form.elements.namedItem('revision');
+  var revision = revisionField ? revisionField.value : 'new';
+  var saveButton = form.querySelector('button[value="save"]');
+
+  function snapshot() {
+    var values = {};
+    fields.forEach(function (f) { values[f.name] = f.value; });
+    return values;
+  }
+  function same(a, b) {
+    return fields.every(function (f) { return (a[f.name] || '') === (b[f.name] || ''); });
+  }
+  function read() {
+    try {
+      var draft = JSON.parse(storage.getItem(key));
+      return draft && typeof draft === 'object' && draft.values ? draft : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  function write(draft) {
+    try {
+      storage.setItem(key, JSON.stringify(draft));
+    } catch (e) {
+      // Over the quota: the beforeunload warning still guards the text.
+    }
+  }
+  function drop() {
+    try {
+      storage.removeItem(key);
+    } catch (e) {}
+  }
+
+  var initial = snapshot();
+  var submitting = false;
+  var timer = null;
+
+  function keep(extra) {
+    var values = snapshot();
+    if (same(values, initial)) return drop();
+    var draft = { values: values, revision: revision, savedAt: Date.now() };
+    if (extra) draft.submitted = true;
+    write(draft);
+  }
+
+  // A draft the form already shows is done with; so is one whose save went through (the page has moved
+  // on to a later revision since it was submitted). Anything else is offered back.
+  var found = read();
+  if (found && (same(found.values, initial) || (found.submitted && found.revision !== revision))) {
+    drop();
+    found = null;
+  }
+  if (found) offer(found);
+
+  function offer(draft) {
+    var notice = document.createElement('div');
+    notice.className = 'notice';
+    notice.setAttribute('role', 'status');
+    notice.setAttribute('data-testid', 'draft-notice');
+    var text = document.createElement('p');
+    text.textContent = 'This tab kept text you had not saved, from ' + new Date(draft.savedAt).toLocaleTimeString() + '.';
+    if (draft.revision !== revision && draft.revision !== 'new') {
+      text.textContent += ' The page has changed since (it was revision ' + draft.revision + '): saving it will show both versions to merge.';
+    }
+    var restore = document.createElement('button');
+    restore.type = 'button';
+    restore.textContent = 'Restore it';
+    restore.setAttribute('data-testid', 'draft-restore');
+    var discard = document.createElement('button');
+    discard.type = 'button';
+    discard.className = 'secondary';
+    discard.textContent = 'Discard it';
+    discard.setAttribute('data-testid', 'draft-discard');
+    var actions = document.createElement('p');
+    actions.className = 'form-actions';
+    actions.appendChild(restore);
+    actions.appendChild(discard);
+    notice.appendChild(text);
+    notice.appendChild(actions);
+    form.insertBefore(notice, form.firstChild);
+
+    restore.addEventListener('click', function () {
+      fields.forEach(function (f) {
+        if (typeof draft.values[f.name] === 'string') f.value = draft.values[f.name];
+      });
+      // Saved against the revision it was written on, so newer changes are never overwritten unseen:
+      // the server answers with its conflict page instead.
+      if (revisionField && draft.revision !== 'new') revisionField.value = draft.revision;
+      var content = form.elements.namedItem('content');
+      if (content) content.dispatchEvent(new Event('input', { bubbles: true }));
+      notice.remove();
+    });
+    discard.addEventListener('click', function () {
+      drop();
+      notice.remove();
+    });
+  }
+
+  form.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { keep(false); }, 500);
+  });
+  form.addEventListener('submit', function () {
+    submitting = true;
+    clearTimeout(timer);
+    // A new page has no revision to tell a save that went through: the server shows the text again if not.
+    if (revision === 'new') drop();
+    else keep(true);
+  });
+  window.addEventListener('beforeunload', function (e) {
+    if (submitting || same(snapshot(), initial)) return;
+    keep(false);
+    e.preventDefault();
+    e.returnValue = '';
+  });
+  // Ctrl+S / Cmd+S saves, as in every editor, instead of saving the HTML page to disk.
+  document.addEventListener('keydown', function (e) {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key === 's' && saveButton) {
+      e.preventDefault();
+      if (form.requestSubmit) form.requestSubmit(saveButton);
+      else saveButton.click();
+    }
+  });
+})();
