@@ -65,6 +65,11 @@ export interface MediaImports {
    * this very wiki imported back): their links can point to them and nothing is stored twice. By name.
    */
   alreadyStored(files: readonly ImportFile[]): Promise<Map<string, { key: string; url: string }>>;
+  /**
+   * In the transaction that writes the pages: holds the records of `keys` (FOR SHARE, so a delete waits for
+   * the commit) and says whether every one is still there (one deleted since alreadyStored: false).
+   */
+  holdStored(tx: Executor, keys: readonly string[]): Promise<boolean>;
   /** All reserved and stored, or none reserved (the quota: `usedBytes` in use); storage unreachable: AppError bad_gateway. */
   stage(files: readonly ImportFile[], userId: number): Promise<{ ok: true; staged: StagedFiles } | { ok: false; usedBytes: number }>;
 }

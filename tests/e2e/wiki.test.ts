@@ -111,6 +111,33 @@ describe('the wiki in Chromium, through the edge', () => {
     await page.reload();
     expect(await notice.count()).toBe(0);
     expect(await content.inputValue()).toBe('Typed, never saved.');
+
+    // A draft written on a revision someone has saved over since is saved against its own revision, even
+    // after it was restored and kept again: the editor then shows both versions instead of overwriting.
+    await content.click();
+    await page.keyboard.type(' Mine.');
+    await page.reload();
+    const theirs = await page.evaluate(async () => {
+      const json = { 'content-type': 'application/json', accept: 'application/json' };
+      const list = await (await fetch('/api/pages?limit=100', { headers: json })).json();
+      const listed = list.pages.find((p: { path: string }) => p.path === '/draft-keeper');
+      const res = await fetch(`/api/pages/${listed.id}`, { method: 'PUT', headers: json, body: JSON.stringify({ revision: listed.revision, content: 'Theirs, saved meanwhile.' }) });
+      return res.status;
+    });
+    expect(theirs).toBe(200);
+    await page.reload();
+    expect(await notice.textContent()).toContain('The page has changed since');
+    await page.locator('[data-testid="draft-restore"]').click();
+    await content.press('End');
+    await page.keyboard.type('!');
+    // Kept again (half a second after typing), with the older revision the restore put back in the form.
+    await expect.poll(() => page.evaluate(() => Object.keys(sessionStorage).some((k) => sessionStorage.getItem(k)!.includes('Mine.!')))).toBe(true);
+    await page.reload();
+    expect(await notice.textContent()).toContain('The page has changed since');
+    await page.locator('[data-testid="draft-restore"]').click();
+    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Control+s')]);
+    expect(await page.locator('[data-testid="conflict"]').textContent()).toContain('Theirs, saved meanwhile.');
+    expect(await content.inputValue()).toBe('Typed, never saved. Mine.!');
     await page.close();
   });
 });

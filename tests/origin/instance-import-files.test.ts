@@ -108,6 +108,16 @@ describe('wiki import: linked files', () => {
     expect(await storedKeys(source)).toHaveLength(filesBefore.files);
   });
 
+  it('stores a file anew when the archive holds other bytes under a name this wiki knows', async () => {
+    const photo = (await source.api('/api/media?limit=100', { as: admin })).body.items.find((f: { filename: string }) => f.filename === 'Team photo.png');
+    const name = `media/${photo.key.slice('tenants/instance1/uploads/'.length)}`;
+    const res = await postZip(source, zip({ 'other-bytes.md': `![Same name](${name})`, [name]: png(5000, 3) }));
+    expect(res.status).toBe(201);
+    expect(res.body.files.reused).toEqual([]);
+    expect(res.body.files.imported).toHaveLength(1);
+    expect(res.body.files.imported[0].url).not.toBe(mediaPath(photo.key));
+  });
+
   it('reads a folder of Markdown: relative links, HTML images and Obsidian embeds to files and pages all resolve', async () => {
     const diagram = png(2000, 11);
     const res = await postZip(

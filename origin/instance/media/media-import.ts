@@ -6,6 +6,7 @@
 // recorded in the transaction that writes the imported pages. Reservations that are never recorded expire
 // and the sweeper deletes their objects, as for an upload never confirmed.
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { mediaPath } from '#shared/media-contract';
 import { buildUploadKey } from '#shared/media-key';
 import { mediaTypeOf, PENDING_GRACE_SECONDS, UPLOAD_URL_TTL_SECONDS, uploadCapFor, type PlanCaps } from '#shared/media-policy';
@@ -41,6 +42,11 @@ export function createMediaImports(deps: MediaImportDeps): MediaImports {
         if (row && key && row.size === f.bytes.length && etagIsMd5Of(row.etag, f.bytes)) kept.set(f.name, { key, url: mediaPath(key) });
       }
       return kept;
+    },
+    async holdStored(tx, keys) {
+      if (keys.length === 0) return true;
+      const rows = await tx.execute<{ key: string }>(sql`select key from media where key = any(${sql.param([...keys])}::text[]) for share`);
+      return rows.length === new Set(keys).size;
     },
     async stage(files, userId) {
       const at = now();

@@ -224,7 +224,7 @@ export const openApiDocument = {
       },
       MediaFile: {
         type: 'object',
-        required: ['id', 'key', 'url', 'filename', 'contentType', 'size', 'createdAt', 'markdown'],
+        required: ['id', 'key', 'url', 'filename', 'contentType', 'size', 'uploadedBy', 'createdAt', 'markdown'],
         properties: {
           id: { type: 'integer' },
           key: { type: 'string', description: 'Storage key' },
@@ -232,7 +232,7 @@ export const openApiDocument = {
           filename: { type: 'string' },
           contentType: { type: 'string' },
           size: { type: 'integer', description: 'Bytes' },
-          uploadedBy: { oneOf: [{ type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } }, { type: 'null' }] },
+          uploadedBy: { oneOf: [{ type: 'object', required: ['id', 'name'], properties: { id: { type: 'integer' }, name: { type: 'string' } } }, { type: 'null' }] },
           createdAt: { type: 'string', format: 'date-time' },
           markdown: { type: 'string', description: 'What to write in a page to show it (an image) or link to it' },
           usedBy: ref('FileUse'),
@@ -241,9 +241,10 @@ export const openApiDocument = {
       FileUse: {
         type: 'object',
         description: 'Pages whose text shows or links to the file (/_media/… images and links; not paths quoted as code)',
+        required: ['live', 'trashed'],
         properties: { live: { type: 'integer' }, trashed: { type: 'integer', description: 'Pages in the trash that would use it again if restored' } },
       },
-      PageRef: { type: 'object', properties: { id: { type: 'integer' }, path: { type: 'string' }, title: { type: 'string' } } },
+      PageRef: { type: 'object', required: ['id', 'path', 'title'], properties: { id: { type: 'integer' }, path: { type: 'string' }, title: { type: 'string' } } },
       SearchResults: {
         type: 'object',
         properties: {

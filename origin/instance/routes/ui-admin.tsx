@@ -60,7 +60,7 @@ export function adminRoutes(services: InstanceServices) {
       throw new AppError('bad_request', 'The form could not be read.');
     });
     const archive = form.archive;
-    const screen = async (props: { imported?: ImportResult; error?: string; problems?: string[] }, status: 200 | 400 | 413) =>
+    const screen = async (props: { imported?: ImportResult; error?: string; problems?: string[] }, status: 200 | 400 | 409 | 413) =>
       c.html(<SettingsScreen ui={uiContext(c, services)} settings={c.var.settings} languages={await searchLanguages(db)} usage={await services.storageUsage?.()} {...props} />, status);
     if (!(archive instanceof File) || archive.size === 0) return screen({ error: 'Choose a .zip file to import.' }, 400);
     try {
@@ -69,9 +69,10 @@ export function adminRoutes(services: InstanceServices) {
       return screen({ imported }, 200);
     } catch (err) {
       // The settings page again, with what went wrong, for anything the admin can act on (a storage quota too).
-      if (err instanceof AppError && ['validation_failed', 'bad_request', 'payload_too_large'].includes(err.code)) {
+      if (err instanceof AppError && ['validation_failed', 'bad_request', 'payload_too_large', 'conflict'].includes(err.code)) {
         const problems = (err.details as { problems?: string[] } | undefined)?.problems;
-        return screen({ error: problems ? 'Nothing was imported:' : err.message, problems }, err.code === 'payload_too_large' ? 413 : 400);
+        const status = err.code === 'payload_too_large' ? 413 : err.code === 'conflict' ? 409 : 400;
+        return screen({ error: problems ? 'Nothing was imported:' : err.message, problems }, status);
       }
       throw err;
     }

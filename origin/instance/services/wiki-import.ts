@@ -234,9 +234,16 @@ async function importArchive(input: ImportInput, archive: OpenArchive): Promise<
   };
   const pages: ImportedPage[] = plan.pages.map((p) => (existing.has(p.path) ? p : { ...p, content: rewriteArchiveLinks(p.content, p.file, index, targetOf) }));
   try {
+    const reusedKeys = [...kept.values()].map((f) => f.key);
     const written = await input.wiki.importPages(input.actor, pages, 'Imported', input.language, {
       updateExisting: updating,
-      alsoWrite: staged && ((tx) => staged.record(tx)),
+      alsoWrite: async (tx) => {
+        await staged?.record(tx);
+        // A reused file deleted while the import ran would leave the pages linking to nothing.
+        if (reusedKeys.length > 0 && !(await input.media!.holdStored(tx, reusedKeys))) {
+          throw new AppError('conflict', 'A file of this wiki the archive links to was deleted during the import. Nothing was imported; try again.');
+        }
+      },
     });
     const imported = (staged?.files ?? []).map((f) => ({ file: f.name, url: f.url }));
     return { ...written, files: { imported, reused: [...keptFiles.values()].map((f) => ({ file: f.name, url: f.url })), skipped } };

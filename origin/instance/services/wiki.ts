@@ -219,24 +219,26 @@ export function createWiki(db: InstanceDb, hooks: WikiHooks = {}) {
         const updated: { id: number; path: string }[] = [];
         const unchanged: string[] = [];
         const existing: string[] = [];
-        for (const page of input) {
-          const path = checkedPath(page.path);
-          const current = await findLiveByPath(tx, path);
-          if (!current) created.push(await insertNew(tx, actor, path, { ...page, message }, language));
-          else if (!options.updateExisting) existing.push(path);
-          else if (current.title === page.title && current.content === page.content) unchanged.push(path);
-          else updated.push(await applyUpdate(tx, actor, current, { revision: current.revision, title: page.title, content: page.content, message }, language, message));
+        try {
+          for (const page of input) {
+            const path = checkedPath(page.path);
+            const current = await findLiveByPath(tx, path);
+            if (!current) created.push(await insertNew(tx, actor, path, { ...page, message }, language));
+            else if (!options.updateExisting) existing.push(path);
+            else if (current.title === page.title && current.content === page.content) unchanged.push(path);
+            else updated.push(await applyUpdate(tx, actor, current, { revision: current.revision, title: page.title, content: page.content, message }, language, message));
+          }
+        } catch (err) {
+          // Another save took one of the paths, or edited (or trashed: applyUpdate's not_found) a page being
+          // updated, while the import ran: nothing is written; importing again starts from the wiki as it is.
+          if (isUniqueViolation(err) || (err instanceof AppError && (err.code === 'conflict' || err.code === 'not_found'))) {
+            throw new AppError('conflict', 'A page at one of the imported paths was created or edited during the import. Nothing was imported; try again.');
+          }
+          throw err;
         }
         await options.alsoWrite?.(tx);
         const summary = ({ id, path }: { id: number; path: string }) => ({ id, path });
         return { created: created.map(summary), updated: updated.map(summary), unchanged, existing };
-      }).catch((err) => {
-        // Another save took one of the paths, or edited a page being updated, while the import ran: nothing
-        // was written; importing again picks up from the wiki as it is now.
-        if (isUniqueViolation(err) || (err instanceof AppError && err.code === 'conflict')) {
-          throw new AppError('conflict', 'A page at one of the imported paths was created or edited during the import. Nothing was imported; try again.');
-        }
-        throw err;
       });
       if (result.created.length > 0 || result.updated.length > 0) changed(undefined);
       return result;

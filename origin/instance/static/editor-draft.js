@@ -25,8 +25,10 @@
     fields.forEach(function (f) { values[f.name] = f.value; });
     return values;
   }
-  function same(a, b) {
-    return fields.every(function (f) { return (a[f.name] || '') === (b[f.name] || ''); });
+  function same(a, b, names) {
+    return fields.every(function (f) {
+      return (names && names.indexOf(f.name) < 0) || (a[f.name] || '') === (b[f.name] || '');
+    });
   }
   function read() {
     try {
@@ -53,18 +55,18 @@
   var submitting = false;
   var timer = null;
 
-  function keep(extra) {
+  function keep() {
     var values = snapshot();
     if (same(values, initial)) return drop();
-    var draft = { values: values, revision: revision, savedAt: Date.now() };
-    if (extra) draft.submitted = true;
-    write(draft);
+    // The revision the text is based on is the form's: a restored draft keeps the older one it was written on.
+    write({ values: values, revision: revisionField ? revisionField.value : 'new', savedAt: Date.now() });
   }
 
-  // A draft the form already shows is done with; so is one whose save went through (the page has moved
-  // on to a later revision since it was submitted). Anything else is offered back.
+  // A draft whose title, path and text the form already shows is done with: its save went through (the
+  // change note is not kept by the page). Anything else is offered back, a failed save included, even
+  // when someone else has saved since.
   var found = read();
-  if (found && (same(found.values, initial) || (found.submitted && found.revision !== revision))) {
+  if (found && same(found.values, initial, ['title', 'path', 'content'])) {
     drop();
     found = null;
   }
@@ -116,18 +118,19 @@
 
   form.addEventListener('input', function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { keep(false); }, 500);
+    timer = setTimeout(keep, 500);
   });
   form.addEventListener('submit', function () {
     submitting = true;
     clearTimeout(timer);
-    // A new page has no revision to tell a save that went through: the server shows the text again if not.
+    // Kept until the editor shows it saved (above): a save that fails on the way leaves it to restore.
+    // A new page's editor opens empty after a create, so its draft goes now; a refused create shows the text again.
     if (revision === 'new') drop();
-    else keep(true);
+    else keep();
   });
   window.addEventListener('beforeunload', function (e) {
     if (submitting || same(snapshot(), initial)) return;
-    keep(false);
+    keep();
     e.preventDefault();
     e.returnValue = '';
   });
@@ -135,6 +138,7 @@
   document.addEventListener('keydown', function (e) {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key === 's' && saveButton) {
       e.preventDefault();
+      if (submitting) return; // one save at a time: a second would conflict with the first
       if (form.requestSubmit) form.requestSubmit(saveButton);
       else saveButton.click();
     }

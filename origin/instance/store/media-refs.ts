@@ -10,6 +10,9 @@ export async function replaceMediaRefs(db: Executor, pageId: number, keys: reado
   if (keys.length > 0) await db.insert(mediaRefs).values(keys.map((key) => ({ pageId, key })));
 }
 
+/** Rows per INSERT: two parameters a row, well under Postgres's 65,535 parameters a statement. */
+const INSERT_CHUNK = 5_000;
+
 export interface UsingPage {
   id: number;
   path: string;
@@ -79,7 +82,7 @@ export async function backfillMediaRefs(db: InstanceDb): Promise<number> {
         return false;
       }
       const refs = batch.flatMap((page) => (page.html ? mediaKeysIn(page.html).map((key) => ({ pageId: page.id, key })) : []));
-      if (refs.length > 0) await tx.insert(mediaRefs).values(refs).onConflictDoNothing();
+      for (let at = 0; at < refs.length; at += INSERT_CHUNK) await tx.insert(mediaRefs).values(refs.slice(at, at + INSERT_CHUNK)).onConflictDoNothing();
       found += new Set(refs.map((r) => r.pageId)).size;
       await tx.execute(sql`update media_refs_backfill set after_page_id = ${batch[batch.length - 1]!.id}`);
       return true;

@@ -42,6 +42,12 @@ describe('the files a rendered page uses', () => {
     expect(keysOf(markdown)).toEqual([]);
   });
 
+  it('does not count HTML shown as code or text, whose quotes the sanitiser leaves as they are', () => {
+    const tag = `<img src="${mediaPath(KEY)}">`;
+    expect(keysOf(`\`${tag}\`\n\n    ${tag}\n\nWrite src="${mediaPath(KEY)}" in your page.`)).toEqual([]);
+    expect(keysOf(`<a title="x" href="${mediaPath(PDF)}">report</a>`)).toEqual([PDF]);
+  });
+
   it('refuses what cannot be a key: dot segments, empty segments, malformed escapes', () => {
     expect(mediaKeysIn('<img src="/_media/a/../b.png"><img src="/_media/a//b.png"><a href="/_media/a/%E0%A4%A.png">x</a>')).toEqual([]);
   });

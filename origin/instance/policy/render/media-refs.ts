@@ -8,9 +8,11 @@ export const MAX_MEDIA_REFS_PER_PAGE = 500;
 /** Storage keys are at most 1024 bytes (S3); anything longer is not one of ours. */
 const MAX_KEY_LENGTH = 1024;
 
-// The sanitiser writes every attribute double-quoted, so a value ends at the next quote; a query or
+// Only inside an <img> or <a> tag: the sanitiser escapes `<` in text (and `<`, `>`, `"` in attribute
+// values), so text or code showing `src="/_media/…"` never starts a tag here, though its quotes stay as
+// they are. Every attribute is written double-quoted, so a value ends at the next quote; a query or
 // fragment is not part of the key. Only same-host paths: the origin cannot tell its own absolute URLs.
-const MEDIA_ATTRIBUTE = /\s(?:src|href)="\/_media\/([^"?#]+)/g;
+const MEDIA_ATTRIBUTE = /<(?:img|a)\s[^>]*?\b(?:src|href)="\/_media\/([^"?#]+)/g;
 
 /** The storage key of a /_media/ path's rest (its segments percent-encoded, as mediaPath writes them), or null. */
 function keyOf(encoded: string): string | null {
