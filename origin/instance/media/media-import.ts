@@ -12,7 +12,7 @@ import { buildUploadKey } from '#shared/media-key';
 import { mediaTypeOf, PENDING_GRACE_SECONDS, UPLOAD_URL_TTL_SECONDS, uploadCapFor, type PlanCaps } from '#shared/media-policy';
 import type { MediaImports, StagedFiles } from '../deps.ts';
 import { mediaKeyOf } from '../policy/export-layout.ts';
-import { findMedia, recordImported, releaseReservations, reserveImport, type MediaDb } from './media-store.ts';
+import { findMediaByKeys, recordImported, releaseReservations, reserveImport, type MediaDb } from './media-store.ts';
 import type { ObjectStore } from './object-store.ts';
 import { storageCall } from './storage-call.ts';
 
@@ -33,13 +33,17 @@ export function createMediaImports(deps: MediaImportDeps): MediaImports {
     quotaBytes: deps.quotaBytes,
     uploadCap: (plan, platformAdmin) => uploadCapFor(plan, platformAdmin, deps.planCaps),
     async alreadyStored(files) {
-      const kept = new Map<string, { key: string; url: string }>();
-      for (const f of files) {
+      const candidates = files.flatMap((f) => {
         const key = mediaKeyOf(deps.instanceId, f.name);
-        const row = key ? await findMedia(deps.db, { key }) : null;
+        return key ? [{ file: f, key }] : [];
+      });
+      const rows = await findMediaByKeys(deps.db, candidates.map((c) => c.key));
+      const kept = new Map<string, { key: string; url: string }>();
+      for (const { file, key } of candidates) {
+        const row = rows.get(key);
         // The ETag of an object stored in one PUT is the MD5 of its bytes (S3, R2); a multipart ETag
         // ("…-3") or none never matches, and the file is then stored again, which is only wasteful.
-        if (row && key && row.size === f.bytes.length && etagIsMd5Of(row.etag, f.bytes)) kept.set(f.name, { key, url: mediaPath(key) });
+        if (row && row.size === file.bytes.length && etagIsMd5Of(row.etag, file.bytes)) kept.set(file.name, { key, url: mediaPath(key) });
       }
       return kept;
     },

@@ -168,6 +168,13 @@ export async function findMedia(db: MediaDb, by: { id: number } | { key: string 
   return row ?? null;
 }
 
+/** The records stored under any of `keys`, in one query, by key. */
+export async function findMediaByKeys(db: MediaDb, keys: readonly string[]): Promise<Map<string, MediaRow>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.select(recordColumns).from(media).leftJoin(users, eq(users.id, media.uploadedBy)).where(inArray(media.key, [...keys]));
+  return new Map(rows.map((row) => [row.key, row]));
+}
+
 /** Newest first; `before` is the id the previous page ended with. */
 export async function listMedia(db: MediaDb, options: { limit: number; before?: number }): Promise<MediaRow[]> {
   return db
