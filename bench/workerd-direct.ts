@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { freePort } from '../local/ports.ts';
 
 // The `workerd` package (Miniflare's runtime, same version) is CommonJS: its default export is the binary's path.
-const workerdBinary: string = createRequire(import.meta.url)('workerd').default;
+// WORKERD_BINARY runs another build instead (Cloudflare runs a newer workerd than the one wrangler pins here).
+const workerdBinary: string = process.env.WORKERD_BINARY || createRequire(import.meta.url)('workerd').default;
 
 export interface DirectWorker {
   /** An ES module Worker. */
