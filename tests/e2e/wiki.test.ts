@@ -140,4 +140,50 @@ describe('the wiki in Chromium, through the edge', () => {
     expect(await content.inputValue()).toBe('Typed, never saved. Mine.!');
     await page.close();
   });
+
+  it('starts a page from a template: the title typed goes along, placeholders are filled, typed text is replaced only once confirmed', async () => {
+    const base = ctx.env.platform.info.urls.instance1!;
+    const page = await ctx.browser.context.newPage();
+    await page.goto(`${base}/`);
+    if (page.url().includes('/realms/')) await Promise.all([page.waitForURL(`${base}/**`), fillSignInForm(page, 'pro')]);
+    const created = await page.evaluate(async () => {
+      const res = await fetch('/api/pages', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ path: '/templates/incident', title: 'Incident report', content: '# {{title}}\n\nReported by {{user}} on {{date}}.\n\n## Timeline\n' }),
+      });
+      return res.status;
+    });
+    expect(created).toBe(201);
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+
+    await page.goto(`${base}/_new`);
+    await page.locator('input[name="title"]').fill('Disk full on db-2');
+    await Promise.all([page.waitForURL(/template=/), page.locator('[data-template-choice="/templates/incident"]').click()]);
+    expect(await page.locator('input[name="title"]').inputValue()).toBe('Disk full on db-2');
+    const content = page.locator('textarea[name="content"]');
+    expect(await content.inputValue()).toMatch(/^# Disk full on db-2\n\nReported by [^{}\n]+ on \d{4}-\d{2}-\d{2}\.\n\n## Timeline\n$/);
+    // Leaving for the template was deliberate: no warning, and no draft offered back.
+    expect(dialogs).toEqual([]);
+    expect(await page.locator('[data-testid="draft-notice"]').count()).toBe(0);
+
+    // Text typed since is not thrown away unasked: dismissing the question keeps the page as it is.
+    await content.press('End');
+    await page.keyboard.type('- 09:12 alert fired');
+    await page.locator('[data-template-choice=""]').click();
+    expect(dialogs).toEqual(['Replace the text you wrote with this template?']);
+    expect(page.url()).toContain('template=');
+    expect(await content.inputValue()).toContain('- 09:12 alert fired');
+
+    await Promise.all([page.waitForURL(`${base}/disk-full-on-db-2`), page.locator('[data-testid="save"]').click()]);
+    const text = await page.locator('[data-testid="page-content"]').textContent();
+    expect(text).toContain('Reported by');
+    expect(text).toContain('09:12 alert fired');
+    expect(text).not.toContain('{{');
+    await page.close();
+  });
 });

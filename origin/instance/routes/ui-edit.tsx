@@ -5,9 +5,10 @@ import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { wholeNumber } from '../policy/client-input.ts';
 import { childPath, normalizePagePath } from '../policy/page-path.ts';
+import { fillTemplate, isoDate, isTemplatePath, MAX_TEMPLATES_OFFERED, TEMPLATES_SECTION } from '../policy/templates.ts';
 import type { InstanceServices } from '../services/services.tsx';
 import { renderWithLinks, requireRole } from '../services/wiki.ts';
-import { findLiveByPath } from '../store/pages.ts';
+import { findLiveByPath, livePagesBelow } from '../store/pages.ts';
 import { EditorScreen, type EditorState } from '../views/editor.tsx';
 import { pageUrl } from '../views/links.tsx';
 import { uiContext } from '../views/ui-context.ts';
@@ -18,16 +19,33 @@ export function editRoutes(services: InstanceServices) {
   const { db, wiki } = services;
   const app = new Hono<InstanceEnv>();
   // Drafts are kept per user and per editor (the form's action): another person signing in in the same tab never sees them.
-  const show = (c: Context<InstanceEnv>, state: EditorState, status = 200) =>
-    c.html(<EditorScreen ui={uiContext(c, services)} state={state} draftOwner={String(c.var.user.id)} />, status as 200);
+  // A new page's form offers the templates to start from.
+  const show = async (c: Context<InstanceEnv>, state: EditorState, status = 200) => {
+    const templates = state.mode === 'new' ? await livePagesBelow(db, TEMPLATES_SECTION, MAX_TEMPLATES_OFFERED) : undefined;
+    return c.html(<EditorScreen ui={uiContext(c, services)} state={state} templates={templates} draftOwner={String(c.var.user.id)} />, status as 200);
+  };
+  /** The text of the template at `path`, its placeholders filled for this person and title. */
+  const templateText = async (c: Context<InstanceEnv>, path: string, title: string) => {
+    const normalized = normalizePagePath(path);
+    if (!normalized.ok || !isTemplatePath(normalized.path)) {
+      throw new AppError('validation_failed', `template: ${path.slice(0, 100)} is not a template; templates are the pages under ${TEMPLATES_SECTION}/.`, {
+        fields: [{ field: 'template', message: `must be a page under ${TEMPLATES_SECTION}/` }],
+      });
+    }
+    const template = await findLiveByPath(db, normalized.path);
+    if (!template) throw new AppError('not_found', `There is no template at ${normalized.path} (moved or trashed?).`);
+    return { path: template.path, content: fillTemplate(template.content, { date: isoDate(new Date()), user: c.var.user.name || c.var.user.username, title }) };
+  };
   const preview = async (content: string, path: string) => (await renderWithLinks(db, content, normalizePagePath(path).ok ? path : '/')).rendered.html;
 
-  app.get('/_new', (c) => {
+  app.get('/_new', async (c) => {
     requireRole(actorOf(c), 'write');
     const title = c.req.query('title') ?? '';
     const parent = c.req.query('parent');
     const path = c.req.query('path') ?? (parent && title ? childPath(parent, title) : parent ? `${parent === '/' ? '' : parent}/` : '');
-    return show(c, { mode: 'new', title, path, content: '', message: '' });
+    const chosen = c.req.query('template');
+    const template = chosen === undefined || chosen === '' ? undefined : await templateText(c, chosen, title.trim());
+    return show(c, { mode: 'new', title, path, content: template?.content ?? '', message: '', template: template?.path });
   });
 
   app.post('/_new', async (c) => {

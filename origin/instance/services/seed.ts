@@ -10,6 +10,8 @@ const WELCOME = (title: string) => `Welcome to **${title}**, your team's wiki.
 - [ ] Edit this page: it is the home page everyone sees first.
 - [ ] Create a page with **New page**; put it under a section with a path like \`/handbook/onboarding\`.
 - [ ] Link pages with \`[[Page title]]\`; the linked page lists its backlinks.
+- [ ] Keep page templates under \`/templates\` (say \`/templates/meeting-notes\`): **New page** offers them, with
+  \`{{date}}\`, \`{{user}}\` and \`{{title}}\` filled in.
 
 Pages are written in Markdown: tables, task lists, code blocks with highlighting, and a table of
 contents built from the headings. Every save is kept in the history, where you can compare and restore.

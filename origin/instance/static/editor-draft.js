@@ -134,6 +134,30 @@
     e.preventDefault();
     e.returnValue = '';
   });
+  // Choosing a template (a link on a new page's form) opens the form again with the template's text: the
+  // title and path typed so far go along, text typed so far is replaced only once confirmed, and what is
+  // left behind is no draft to offer back.
+  var templates = document.querySelector('[data-testid="templates"]');
+  if (templates) {
+    templates.addEventListener('click', function (e) {
+      var link = e.target.closest ? e.target.closest('a[data-template-choice]') : null;
+      if (!link) return;
+      var values = snapshot();
+      if ((values.content || '') !== (initial.content || '') && !window.confirm('Replace the text you wrote with this template?')) {
+        e.preventDefault();
+        return;
+      }
+      var url = new URL(link.href);
+      ['title', 'path'].forEach(function (name) {
+        if (values[name]) url.searchParams.set(name, values[name]);
+        else url.searchParams.delete(name);
+      });
+      link.href = url.toString();
+      submitting = true;
+      clearTimeout(timer);
+      drop();
+    });
+  }
   // Ctrl+S / Cmd+S saves, as in every editor, instead of saving the HTML page to disk.
   document.addEventListener('keydown', function (e) {
     if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key === 's' && saveButton) {

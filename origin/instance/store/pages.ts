@@ -96,11 +96,11 @@ export async function findLiveByPath(db: Executor, path: string): Promise<PageRo
   return row as PageRow | undefined;
 }
 
-const underPrefix = (prefix?: string) =>
-  prefix && prefix !== '/' ? or(eq(pages.path, prefix), like(pages.path, `${prefix.replace(/[\\%_]/g, '\\$&')}/%`)) : undefined;
+/** Paths strictly below `prefix` (LIKE's wildcards in it escaped). */
+const belowPrefix = (prefix: string) => like(pages.path, `${prefix.replace(/[\\%_]/g, '\\$&')}/%`);
+const underPrefix = (prefix?: string) => (prefix && prefix !== '/' ? or(eq(pages.path, prefix), belowPrefix(prefix)) : undefined);
 const liveItem = { id: pages.id, path: pages.path, title: pages.title, revision: pages.revision, updatedAt: pages.updatedAt };
 
-/** Every live page in path order: the tree is built from all of them, so nothing is cut off. */
 /** Which of these paths have a live page. */
 export async function livePathsAmong(db: Executor, paths: readonly string[]): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
@@ -111,6 +111,7 @@ export async function livePathsAmong(db: Executor, paths: readonly string[]): Pr
   return new Set(rows.map((r) => r.path));
 }
 
+/** Every live page in path order: the tree is built from all of them, so nothing is cut off. */
 export async function listLivePages(db: Executor) {
   return db.select(liveItem).from(pages).where(isNull(pages.deletedAt)).orderBy(asc(pages.path));
 }
@@ -128,6 +129,16 @@ export async function pageLivePages(db: Executor, options: { prefix?: string; li
     .orderBy(asc(pages.path))
     .limit(options.limit + 1);
   return pageOf(rows, options.limit, (last) => last.path);
+}
+
+/** The first `limit` live pages strictly below `prefix` by title (then path): a short list to choose from. */
+export async function livePagesBelow(db: Executor, prefix: string, limit: number) {
+  return db
+    .select({ path: pages.path, title: pages.title })
+    .from(pages)
+    .where(and(isNull(pages.deletedAt), belowPrefix(prefix)))
+    .orderBy(asc(pages.title), asc(pages.path))
+    .limit(limit);
 }
 
 /**

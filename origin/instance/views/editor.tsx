@@ -4,6 +4,7 @@
 // keeps unsaved text through a reload or a crash of the tab.
 import { raw } from 'hono/html';
 import { Layout } from './layout.tsx';
+import { TEMPLATES_SECTION } from '../policy/templates.ts';
 import { pageUrl } from './links.tsx';
 import type { UiContext } from './ui-context.ts';
 
@@ -20,15 +21,52 @@ export interface EditorState {
   error?: string;
   /** On a conflict: the text someone else saved meanwhile. */
   conflict?: { revision: number; content: string; title: string };
+  /** New page: the path of the template the text came from. */
+  template?: string;
+}
+
+/** The new-page form again, keeping its title and path, started from `template` (or blank). */
+function newPageUrl(state: EditorState, template?: string): string {
+  const query = new URLSearchParams();
+  if (state.title) query.set('title', state.title);
+  if (state.path) query.set('path', state.path);
+  if (template) query.set('template', template);
+  const search = query.toString();
+  return search ? `/_new?${search}` : '/_new';
+}
+
+/** The templates a new page can start from: links, so choosing one works without JavaScript. */
+function TemplateChoice(props: { state: EditorState; templates: readonly { path: string; title: string }[] }) {
+  const { state, templates } = props;
+  if (templates.length === 0) {
+    return (
+      <p class="muted templates" data-testid="templates">
+        Pages under <a href={TEMPLATES_SECTION}>{TEMPLATES_SECTION}</a> are offered here as templates.
+      </p>
+    );
+  }
+  return (
+    <nav class="templates" aria-label="Templates" data-testid="templates">
+      <span class="muted">Start from </span>
+      <a href={newPageUrl(state)} aria-current={state.template ? undefined : 'page'} data-template-choice="">a blank page</a>
+      {templates.map((t) => (
+        <>
+          {' · '}
+          <a href={newPageUrl(state, t.path)} aria-current={state.template === t.path ? 'page' : undefined} data-template-choice={t.path}>{t.title}</a>
+        </>
+      ))}
+    </nav>
+  );
 }
 
 /** `draftOwner`: the signed-in user's id, so editor-draft.js keeps each person's unsaved text apart. */
-export function EditorScreen(props: { ui: UiContext; state: EditorState; draftOwner: string }) {
+export function EditorScreen(props: { ui: UiContext; state: EditorState; draftOwner: string; templates?: readonly { path: string; title: string }[] }) {
   const { ui, state } = props;
   const action = state.mode === 'new' ? '/_new' : pageUrl(state.originalPath ?? '/', '_edit');
   return (
     <Layout ui={ui} title={state.mode === 'new' ? 'New page' : `Editing ${state.title}`}>
       <h1>{state.mode === 'new' ? 'New page' : `Editing “${state.title}”`}</h1>
+      {props.templates && <TemplateChoice state={state} templates={props.templates} />}
       {state.error && <p class="notice error" role="alert" data-testid="form-error">{state.error}</p>}
       {state.conflict && (
         <section class="notice" data-testid="conflict">

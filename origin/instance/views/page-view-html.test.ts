@@ -48,6 +48,8 @@ const cases: [string, UiContext, PageView][] = [
   ['the home page', ui(), page({ path: '/', title: 'Home' })],
   ['a top-level page', ui({ canWrite: true, role: 'editor' }), page({ path: '/faq' })],
   ['a deep path with spaces and non-ASCII', ui({ canWrite: true, role: 'editor' }), page({ path: '/a b/ümlaut/c&d/x?y' })],
+  ['a template, for a writer', ui({ canWrite: true, role: 'editor' }), page({ path: '/templates/meeting-notes' })],
+  ['a template, for a reader', ui(), page({ path: '/templates/meeting-notes' })],
   ['no known author', ui(), page({ updatedByName: null })],
   ['a one-entry table of contents (hidden)', ui(), page({ toc: [{ level: 2, id: 'a', text: 'A' }] })],
   [

@@ -4,6 +4,7 @@
 // times its database read. Change the markup in the .tsx files and here together; the test says when they
 // differ.
 import { escapeHtml } from '#shared/escape-html';
+import { isTemplatePath } from '../policy/templates.ts';
 import type { PageView } from '../store/page-view.ts';
 import { pageUrl } from './links.tsx';
 import { formatDate } from './page-view.tsx';
@@ -75,6 +76,9 @@ function articleHead(ui: UiContext, page: PageView): string {
     (ui.canWrite ? `<a class="button" href="${escapeHtml(pageUrl(page.path, '_edit'))}" data-testid="edit-page">Edit</a>` : '') +
     `<a href="${escapeHtml(pageUrl(page.path, '_history'))}" data-testid="page-history">History</a>` +
     (ui.canWrite ? `<a href="${escapeHtml(`/_new?parent=${encodeURIComponent(page.path)}`)}">New subpage</a>` : '') +
+    (ui.canWrite && isTemplatePath(page.path)
+      ? `<a href="${escapeHtml(`/_new?template=${encodeURIComponent(page.path)}`)}" data-testid="use-template">New page from this template</a>`
+      : '') +
     `</nav><p class="muted">Revision ${page.revision}` +
     (page.updatedByName ? escapeHtml(`, last edited by ${page.updatedByName}`) : '') +
     ` · <time datetime="${new Date(page.updatedAt).toISOString()}">${escapeHtml(formatDate(page.updatedAt))}</time></p></header>`;

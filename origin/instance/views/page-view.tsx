@@ -2,6 +2,7 @@
 // A rendered wiki page: breadcrumbs, title, actions, table of contents, stored HTML, backlinks.
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
+import { isTemplatePath } from '../policy/templates.ts';
 import type { PageView } from '../store/page-view.ts';
 import { Layout } from './layout.tsx';
 import type { UiContext } from './ui-context.ts';
@@ -19,6 +20,9 @@ export function PageViewScreen(props: { ui: UiContext; page: PageView; sidebar?:
             {ui.canWrite && <a class="button" href={pageUrl(page.path, '_edit')} data-testid="edit-page">Edit</a>}
             <a href={pageUrl(page.path, '_history')} data-testid="page-history">History</a>
             {ui.canWrite && <a href={`/_new?parent=${encodeURIComponent(page.path)}`}>New subpage</a>}
+            {ui.canWrite && isTemplatePath(page.path) && (
+              <a href={`/_new?template=${encodeURIComponent(page.path)}`} data-testid="use-template">New page from this template</a>
+            )}
           </nav>
           <p class="muted">
             Revision {page.revision}
