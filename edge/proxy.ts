@@ -39,6 +39,10 @@ export async function proxy(req: Request, pathname: string, search: string, o: P
         body: hasBody ? req.body : undefined,
         // The browser follows the origin's redirects itself, with the origin's Location.
         redirect: 'manual',
+        // Never from or into Cloudflare's cache: the origins' hostnames are in the zone, whose default
+        // rules cache by file extension and key on the URL alone, so one person's answer (a 404 page with
+        // their name) would be served to the next. Origins also send `private, no-store`.
+        cache: 'no-store',
       }),
       scheduler.wait(o.timeoutMs).then(timedOut),
     ]);

@@ -58,8 +58,11 @@ export async function buildRole(config: OriginConfig, logger: Logger, isDraining
   await runMediaMigrations(config.databaseUrl);
   const database = openDatabase(config.databaseUrl, instanceSchema, { applicationName: `wikiplatform-${config.instanceId}` });
   // Once per database (migration 0004 asks for it): the pages saved before files' uses were recorded.
-  const backfilled = await backfillMediaRefs(database.db);
-  if (backfilled > 0) logger.info({ pages: backfilled }, 'recorded the files used by existing pages');
+  // Derived data: a failure leaves the marker for the next start and must not keep the wiki down.
+  await backfillMediaRefs(database.db).then(
+    (pages) => pages > 0 && logger.info({ pages }, 'recorded the files used by existing pages'),
+    (err: unknown) => logger.error({ err }, 'could not record the files used by existing pages; the next start tries again'),
+  );
   if (await ensureHomePage(database.db, config.instanceId)) logger.info('wrote the welcome home page');
   const media = createInstanceMedia({ instanceId: config.instanceId, sql: database.sql, config: mediaConfig, logger });
   const app = createInstanceApp({

@@ -4,6 +4,14 @@ import { InstanceRegistrySchema } from './instance-registry.ts';
 const entry = { id: 'instance1', origin: 'https://instance1.origin.example.com', title: 'Instance 1' };
 
 describe('the instance registry schema', () => {
+  it('refuses the reserved names as instance ids, portal (the portal\'s assertion audience) included', () => {
+    for (const id of ['portal', 'app', 'sso', 'media']) {
+      const result = InstanceRegistrySchema.safeParse([{ ...entry, id }]);
+      expect(result.success, id).toBe(false);
+      expect(result.error!.issues[0]!.message).toContain('not a reserved name');
+    }
+  });
+
   it('takes maintenance as false when it is left out', () => {
     expect(InstanceRegistrySchema.parse([entry])[0]!.maintenance).toBe(false);
   });

@@ -5,7 +5,7 @@ import { isValidInstanceId } from './instance-id.ts';
 
 export const InstanceEntrySchema = z
   .object({
-    id: z.string().refine(isValidInstanceId, 'must be a lowercase id like "instance1" and not a reserved subdomain'),
+    id: z.string().refine(isValidInstanceId, 'must be a lowercase id like "instance1", not a reserved name (app, sso, www, api, admin, static, media, portal)'),
     origin: z.url({ protocol: /^https?$/ }),
     title: z.string().min(1).max(100).optional(),
     maintenance: z.boolean().default(false),

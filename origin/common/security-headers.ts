@@ -19,8 +19,8 @@ export function contentSecurityPolicy(connectSrc: readonly string[] = [], formAc
   ].join('; ');
 }
 
-/** The security headers every origin response carries, as [name, value] pairs built once per app. */
 /**
+ * The security headers every origin response carries, as [name, value] pairs built once per app.
  * `hsts`: the public side is https on a real domain (see servesHttps), the same rule as the edge's; then
  * the edge need not complete (copy) every answer to add it.
  */
@@ -34,6 +34,10 @@ export function securityHeaderEntries(
     'referrer-policy': 'same-origin',
     'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
+    // What a signed-in person sees (pages, people's emails, settings, billing) stays out of the browser's
+    // disk and back-forward caches after they sign out of a shared computer. Responses meant to be
+    // cached (the versioned static assets) set their own.
+    'cache-control': 'private, no-store',
   });
   return options.hsts ? [...entries, ['strict-transport-security', HSTS_POLICY]] : entries;
 }

@@ -2,7 +2,7 @@
 // add, suspend/resume (the maintenance flag), remove (maintenance plus a removeAfter day: a grace period,
 // nothing deleted) and purge (gone, once that day has passed). Entries are kept as the JSON they were read
 // from, so keys this tool does not know survive. Pure.
-import { isValidInstanceId, RESERVED_SUBDOMAINS } from '#shared/instance-id';
+import { isValidInstanceId, RESERVED_INSTANCE_IDS } from '#shared/instance-id';
 import { PLANS, type Plan, type PlanMatrix } from '#shared/plan-matrix';
 
 export type InstanceAction =
@@ -42,8 +42,8 @@ export function changeRegistry(state: RegistryState, action: InstanceAction, con
   const index = state.entries.findIndex((e) => e.id === id);
   const known = `instances: ${state.entries.map((e) => e.id).join(', ')}`;
   if (action.action === 'add') {
-    if (!isValidInstanceId(id) || id === 'portal') {
-      return refuse(`"${id}" is not a valid instance id: 3 to 32 characters, lowercase letters, digits and "-", starting with a letter and not ending with "-"; not "portal" nor ${RESERVED_SUBDOMAINS.join(', ')}`);
+    if (!isValidInstanceId(id)) {
+      return refuse(`"${id}" is not a valid instance id: 3 to 32 characters, lowercase letters, digits and "-", starting with a letter and not ending with "-"; not ${RESERVED_INSTANCE_IDS.join(', ')}`);
     }
     if (index !== -1) return refuse(`"${id}" is already in the registry (${known})`);
     return add(state, action, context);

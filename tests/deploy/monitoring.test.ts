@@ -1,5 +1,6 @@
 // The monitoring profile, checked against what the origins really export: every metric a dashboard
 // panel queries must exist in a real origin's /metrics, and Prometheus must scrape every origin service.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 interface Service {
   profiles?: string[];
+  entrypoint?: string[];
   image?: string;
   environment?: Record<string, string>;
   volumes?: string[];
@@ -50,6 +52,21 @@ describe('monitoring profile', () => {
       expect.arrayContaining(['./deploy/monitoring/grafana/provisioning:/etc/grafana/provisioning:ro', './deploy/monitoring/grafana/dashboards:/var/lib/grafana/dashboards:ro']),
     );
     expect(compose.services.grafana!.environment!.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD/);
+  });
+
+  it('refuses to start Grafana without an admin password instead of opening it with admin/admin', () => {
+    // The entrypoint as the container runs it: compose turns `$$` into `$`.
+    const [shell, flag, script, name] = compose.services.grafana!.entrypoint!.map((part) => part.replaceAll('$$', '$'));
+    const run = (password?: string) =>
+      spawnSync(shell!, [flag!, script!, name!], { env: { PATH: process.env.PATH, ...(password === undefined ? {} : { GF_SECURITY_ADMIN_PASSWORD: password }) }, encoding: 'utf8' });
+    for (const refused of [run(), run('')]) {
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain('set GRAFANA_ADMIN_PASSWORD');
+    }
+    // With one, it goes on to Grafana's own entrypoint (absent here: "not found", 127).
+    const started = run('s3cret-enough');
+    expect(started.status).toBe(127);
+    expect(started.stderr).toContain('/run.sh');
   });
 
   it('scrapes /metrics on every origin service of the compose file, keeping the origins\' own instance label', () => {

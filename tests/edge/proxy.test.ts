@@ -45,6 +45,8 @@ describe('what an origin receives', () => {
     expect(h['x-forwarded-proto']).toBe('http');
     expect(h['x-request-id']).toBe('client-chosen-id-123');
     expect(res.headers.get('x-request-id')).toBe('client-chosen-id-123');
+    // Asked of the runtime with `cache: 'no-store'`, which it sends as these: never from Cloudflare's cache.
+    expect([h['cache-control'], h['pragma']]).toEqual(['no-cache', 'no-cache']);
     // workerd itself adds CF-Worker to every outbound fetch; no inbound cf-* header survives.
     expect(Object.keys(h).filter((k) => k.startsWith('cf-') && k !== 'cf-worker')).toEqual([]);
 
@@ -75,6 +77,8 @@ describe('what an origin receives', () => {
     const echoed = (await res.json()) as Echo;
     expect((await verifyAssertion(echoed.headers['x-wikiplatform-assertion'], 'portal')).ok).toBe(true);
     expect(echoed.headers['cookie']).toBeUndefined();
+    // A signed-in page view (the hot path) bypasses Cloudflare's cache too.
+    expect([echoed.headers['cache-control'], echoed.headers['pragma']]).toEqual(['no-cache', 'no-cache']);
   });
 
   it('lets public portal pages through without sign-in, with a `public` assertion for nobody', async () => {

@@ -1,5 +1,6 @@
 // Odd client input is the client's mistake: a 4xx in the standard error shape, never a database error
 // answered as 500. And letters that look like punctuation search like any other letters.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssertionPurpose } from '#shared/edge-assertion';
 import { MEDIA_AUTHORIZE_PATH } from '#shared/media-contract';
@@ -90,6 +91,38 @@ describe('client mistakes', () => {
       error: expect.objectContaining({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) }),
     });
     expect(h.logLines.join('')).not.toContain('"level":"error"'); // nothing was logged as a server error
+  });
+
+  it('refuses the editor forms over the API\'s limits with a 400 on the form, saving nothing (the form used to skip them)', async () => {
+    // Random text: a long repeated one would compress under the title index's limit and hide the 500.
+    const longTitle = randomBytes(2400).toString('base64');
+    const longContent = 'a'.repeat(500_001);
+    const posts: { path: string; fields: Record<string, string>; says: string }[] = [
+      { path: '/_new', fields: { title: longTitle, path: '/too-long', content: 'x', intent: 'save' }, says: 'Title: must be at most 200 characters.' },
+      { path: '/_new', fields: { title: 'Big', path: '/too-big', content: longContent, intent: 'save' }, says: 'Content: must be at most 500000 characters.' },
+      { path: '/_new', fields: { title: 'Big', path: '/too-big', content: longContent, intent: 'preview' }, says: 'Content: must be at most 500000 characters.' },
+      { path: '/_new', fields: { title: ' ', path: '/untitled', content: 'x', intent: 'save' }, says: 'Title: a page needs a title.' },
+      { path: '/_edit/odd', fields: { title: longTitle, content: 'x', revision: '2', intent: 'save' }, says: 'Title: must be at most 200 characters.' },
+      { path: '/_edit/odd', fields: { title: 'Odd input', content: 'x', message: 'm'.repeat(501), revision: '2', intent: 'save' }, says: 'Change note: must be at most 500 characters.' },
+    ];
+    for (const { path, fields, says } of posts) {
+      h.logLines.length = 0;
+      const res = await h.request(path, { method: 'POST', as: editor, body: form(fields), headers: { accept: 'text/html' } });
+      expect(res.status, says).toBe(400);
+      expect(await res.text()).toContain(says);
+      expect(h.logLines.join('')).not.toContain('"level":"error"');
+    }
+    expect((await h.api('/api/pages?limit=100', { as: editor })).body.pages.map((p: { path: string }) => p.path)).toEqual(['/odd']);
+    expect((await h.api(`/api/pages/${pageId}`, { as: editor })).body).toMatchObject({ revision: 2, title: 'Odd input' });
+  });
+
+  it('saves a page whose links name no storage key of ours (NUL, over 1024 bytes) without recording them as file uses', async () => {
+    for (const link of ['/_media/%00.png', `/_media/${encodeURIComponent('文'.repeat(400))}.png`]) {
+      h.logLines.length = 0;
+      const created = await h.api('/api/pages', { method: 'POST', as: editor, body: { title: `Odd link ${link.length}`, content: `![x](${link}) [y](${link})` } });
+      expect(created.status, link).toBe(201);
+      expect(h.logLines.join('')).not.toContain('"level":"error"');
+    }
   });
 
   it('still pages media and deletes by id with well-formed numbers', async () => {

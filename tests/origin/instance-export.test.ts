@@ -127,6 +127,19 @@ describe('wiki export', () => {
     }
   });
 
+  it('refuses an export embedded in a page (an image, a script, a frame) but not a download link or a fetch', async () => {
+    for (const dest of ['image', 'script', 'iframe', 'style']) {
+      const res = await h.api('/api/export?media=0', { as: admin, headers: { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': dest } });
+      expect(res.status, dest).toBe(403);
+      expect(res.body.error.message).toContain('Exports are downloads');
+    }
+    for (const dest of ['document', 'empty']) {
+      const res = await h.request('/api/export?media=0', { as: admin, headers: { 'sec-fetch-site': 'same-origin', 'sec-fetch-dest': dest } });
+      expect(res.status, dest).toBe(200);
+      await res.arrayBuffer(); // read to the end: one export at a time
+    }
+  });
+
   it('answers 400 naming the parameter for a media value other than 0 or 1', async () => {
     const res = await h.api('/api/export?media=yes', { as: admin });
     expect(res.status).toBe(400);

@@ -79,6 +79,18 @@ describe('wiki import', () => {
     expect(await pagePaths(target)).toEqual(before);
   });
 
+  it('refuses an archive whose file names hold a control character (Postgres text refuses NUL): 400, no page written', async () => {
+    const before = await pagePaths(target);
+    const res = await postZip(target, zip({ 'fine.md': 'ok', 'bad\u0000name.md': 'x', 'assets/a\u0000.png': 'x' }));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details.problems).toEqual([
+      '"bad\\u0000name.md": a name with a control character.',
+      '"assets/a\\u0000.png": a name with a control character.',
+    ]);
+    expect(await pagePaths(target)).toEqual(before);
+  });
+
   it('refuses a file that unpacks beyond the page limit, whatever its compressed size', async () => {
     const bomb = zip({ 'huge.md': 'a'.repeat(3 * 1024 * 1024) });
     expect(bomb.length).toBeLessThan(64 * 1024);

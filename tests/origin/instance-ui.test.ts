@@ -145,6 +145,13 @@ describe('page chrome', () => {
     expect(asset.headers.get('cache-control')).toContain('immutable');
   });
 
+  it('keeps what a signed-in person sees out of browser and shared caches: pages, the API and errors alike', async () => {
+    for (const path of ['/ops/runbook', '/_people', '/api/me', '/no/such/page.css']) {
+      const res = await h.request(path, { as: editor, headers: { accept: path.startsWith('/api') ? 'application/json' : 'text/html' } });
+      expect(res.headers.get('cache-control'), path).toBe('private, no-store');
+    }
+  });
+
   it('redirects a non-canonical path to the canonical one', async () => {
     const res = await h.request('/Ops/Runbook', { as: editor });
     expect(res.status).toBe(301);

@@ -12,11 +12,12 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { MEDIA_TYPES, mediaTypeOf, normalizeContentType } from '#shared/media-policy';
 import { EXPORT_FORMAT, HOME_FILE, PAGES_DIR } from './export-layout.ts';
+import { MAX_CONTENT_LENGTH } from './page-input.ts';
 import { normalizePagePath } from './page-path.ts';
 
 export const MAX_IMPORT_PAGES = 2000;
 /** Pages are capped at 500k characters (routes' Content schema): the same here. */
-export const MAX_PAGE_CHARS = 500_000;
+export const MAX_PAGE_CHARS = MAX_CONTENT_LENGTH;
 const TITLE_MAX = 200;
 
 const INDEX_NAMES = new Set(['index', '_index', 'readme']);
@@ -53,7 +54,14 @@ export function isWikiplatformExport(manifestText: string | undefined): boolean 
 
 // What an import reads of an export's manifest about its files; anything else in it is ignored.
 const ManifestFiles = z.object({
-  files: z.array(z.object({ file: z.string().nullable(), filename: z.string().min(1).max(255), contentType: z.string().max(255) })),
+  files: z.array(
+    z.object({
+      file: z.string().nullable(),
+      // Stored as the upload's name: no control characters (Postgres text refuses NUL).
+      filename: z.string().min(1).max(255).regex(/^[^\u0000-\u001f\u007f]+$/),
+      contentType: z.string().max(255),
+    }),
+  ),
 });
 
 /** The uploaded files an export of ours lists (archive name → original name and type); empty for any other archive. */

@@ -29,6 +29,10 @@ export function exportApi(services: InstanceServices) {
     // over and over; a link on this wiki's own settings page is same-origin.
     const site = c.req.header('sec-fetch-site');
     if (site === 'cross-site' || site === 'same-site') throw new AppError('forbidden', 'Exports are started from this wiki\'s own pages.');
+    // Nor from inside a page: an <img src="/api/export"> an editor wrote would start one in every admin's
+    // browser that shows it. A download link is a navigation (document); code fetches (empty).
+    const dest = c.req.header('sec-fetch-dest');
+    if (dest !== undefined && dest !== 'document' && dest !== 'empty') throw new AppError('forbidden', 'Exports are downloads: open the link, do not embed it.');
     const media = withMedia(c.req.query('media')) && services.mediaFiles !== undefined;
     if (running) throw new AppError('rate_limited', 'An export of this wiki is already being written. Try again when it has finished.');
     running = true;

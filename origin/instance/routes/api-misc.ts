@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
+import { PageContent, PagePathInput } from '../policy/page-input.ts';
 import { cleanQuery } from '../policy/search-query.ts';
 import { decodeKeyCursor, pageSize } from '../policy/paging.ts';
 import { can, ROLES } from '../policy/roles.ts';
@@ -45,7 +46,7 @@ export function miscApi(services: InstanceServices) {
   app.post('/api/preview', async (c) => {
     // Rendering is the costliest work a request can ask for; it is for people who can save what they preview.
     requireRole(actorOf(c), 'write');
-    const body = await readJson(c, z.object({ content: z.string().max(500_000), path: z.string().max(600).optional() }));
+    const body = await readJson(c, z.object({ content: PageContent, path: PagePathInput.optional() }));
     const { rendered } = await renderWithLinks(db, body.content, body.path ? checkedPath(body.path) : '/');
     return c.json({ html: rendered.html, toc: rendered.toc });
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { diffRevisions, MAX_DIFF_CHANGES } from '../policy/diff.ts';
+import { ChangeMessage, PageContent, PagePathInput, PageTitle } from '../policy/page-input.ts';
 import { renderMarkdown } from '../policy/render/markdown.ts';
 import { can } from '../policy/roles.ts';
 import type { InstanceServices } from '../services/services.tsx';
@@ -14,17 +15,13 @@ import { findPage, pageLivePages } from '../store/pages.ts';
 import { findRevision, listRevisions } from '../store/revisions.ts';
 import { actorOf, intParam, pageSummary, readJson, RevisionNumber } from './api-support.ts';
 
-const Title = z.string().trim().min(1, 'must not be empty').max(200);
-const Content = z.string().max(500_000, 'must be at most 500000 characters');
-const Message = z.string().max(500).optional();
-
-export const CreatePageBody = z.object({ path: z.string().max(600).optional(), title: Title, content: Content, message: Message });
+export const CreatePageBody = z.object({ path: PagePathInput.optional(), title: PageTitle, content: PageContent, message: ChangeMessage.optional() });
 export const UpdatePageBody = z.object({
   revision: z.number({ error: 'is required: the revision your edit started from' }).int().positive(),
-  title: Title.optional(),
-  content: Content.optional(),
-  path: z.string().max(600).optional(),
-  message: Message,
+  title: PageTitle.optional(),
+  content: PageContent.optional(),
+  path: PagePathInput.optional(),
+  message: ChangeMessage.optional(),
 });
 
 const tooDifferent = () =>

@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { AppError } from '#shared/errors';
 import type { InstanceEnv } from '../deps.ts';
 import { wholeNumber } from '../policy/client-input.ts';
+import { formProblem, PageForm, PreviewForm } from '../policy/page-input.ts';
 import { childPath, normalizePagePath } from '../policy/page-path.ts';
 import { fillTemplate, isoDate, isTemplatePath, MAX_TEMPLATES_OFFERED, TEMPLATES_SECTION } from '../policy/templates.ts';
 import type { InstanceServices } from '../services/services.tsx';
@@ -38,6 +39,12 @@ export function editRoutes(services: InstanceServices) {
   };
   const preview = async (content: string, path: string) => (await renderWithLinks(db, content, normalizePagePath(path).ok ? path : '/')).rendered.html;
 
+  /** The API's limits, applied to the form: what it shows back is the refused text, with the reason. */
+  const formCheck = (intent: string | undefined, state: EditorState): string | null => {
+    const checked = (intent === 'preview' ? PreviewForm : PageForm).safeParse(state);
+    return checked.success ? null : formProblem(checked.error);
+  };
+
   app.get('/_new', async (c) => {
     requireRole(actorOf(c), 'write');
     const title = c.req.query('title') ?? '';
@@ -52,8 +59,9 @@ export function editRoutes(services: InstanceServices) {
     requireRole(actorOf(c), 'write');
     const f = await formFields(c);
     const state: EditorState = { mode: 'new', title: f.title ?? '', path: f.path ?? '', content: f.content ?? '', message: f.message ?? '' };
+    const problem = formCheck(f.intent, state);
+    if (problem) return show(c, { ...state, error: problem }, 400);
     if (f.intent === 'preview') return show(c, { ...state, previewHtml: await preview(state.content, state.path) });
-    if (!state.title.trim()) return show(c, { ...state, error: 'A page needs a title.' }, 400);
     try {
       const row = await wiki.create(actorOf(c), { title: state.title.trim(), path: state.path.trim() || undefined, content: state.content, message: state.message }, c.var.settings.searchLanguage);
       return seeOther(c, pageUrl(row.path));
@@ -87,8 +95,9 @@ export function editRoutes(services: InstanceServices) {
       mode: 'edit', originalPath: page.path, title: f.title ?? page.title, path: f.path ?? page.path,
       content: f.content ?? '', message: f.message ?? '', revision,
     };
+    const problem = formCheck(f.intent, state);
+    if (problem) return show(c, { ...state, error: problem }, 400);
     if (f.intent === 'preview') return show(c, { ...state, previewHtml: await preview(state.content, state.path) });
-    if (!state.title.trim()) return show(c, { ...state, error: 'A page needs a title.' }, 400);
     try {
       const row = await wiki.update(
         actorOf(c), page.id,

@@ -92,6 +92,8 @@ interface OpenArchive {
   close(): Promise<void>;
 }
 
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 /** The archive's Markdown files (as text) and manifest; a 400 naming the file for anything unreadable. */
 async function openArchive(bytes: Uint8Array): Promise<OpenArchive> {
   const reader = new ZipReader(new Uint8ArrayReader(bytes), { useWebWorkers: false });
@@ -114,6 +116,11 @@ async function openArchive(bytes: Uint8Array): Promise<OpenArchive> {
   let unpacked = 0;
   try {
     for (const entry of entries) {
+      // Names become paths and file names stored in Postgres, whose text refuses NUL.
+      if (CONTROL_CHARACTER.test(entry.filename)) {
+        problems.push(`${JSON.stringify(entry.filename.slice(0, 80))}: a name with a control character.`);
+        continue;
+      }
       if (entry.directory) continue;
       if (!(entry.filename === MANIFEST || isMarkdownFile(entry.filename))) {
         others.set(entry.filename, entry);

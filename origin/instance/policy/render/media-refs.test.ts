@@ -52,6 +52,14 @@ describe('the files a rendered page uses', () => {
     expect(mediaKeysIn('<img src="/_media/a/../b.png"><img src="/_media/a//b.png"><a href="/_media/a/%E0%A4%A.png">x</a>')).toEqual([]);
   });
 
+  it('refuses keys with control characters and keys over 1024 bytes, counting bytes and not characters', () => {
+    expect(mediaKeysIn('<img src="/_media/%00.png"><a href="/_media/a%0Ab.png">x</a><img src="/_media/a%7F.png">')).toEqual([]);
+    const cjk = (n: number) => `tenants/i/uploads/${'文'.repeat(n)}.png`; // 3 bytes a character
+    const encoded = (key: string) => key.split('/').map(encodeURIComponent).join('/');
+    expect(mediaKeysIn(`<img src="/_media/${encoded(cjk(400))}">`)).toEqual([]);
+    expect(mediaKeysIn(`<img src="/_media/${encoded(cjk(330))}">`)).toEqual([cjk(330)]); // 1012 bytes
+  });
+
   it(`records at most ${MAX_MEDIA_REFS_PER_PAGE} files of one page`, () => {
     const html = Array.from({ length: MAX_MEDIA_REFS_PER_PAGE + 20 }, (_, i) => `<img src="/_media/k/${i}.png">`).join('');
     const keys = mediaKeysIn(html);

@@ -24,8 +24,13 @@ function keyOf(encoded: string): string | null {
   } catch {
     return null; // a malformed escape
   }
-  return key.length <= MAX_KEY_LENGTH && !key.split('/').some((s) => s === '' || s === '.' || s === '..') ? key : null;
+  if (CONTROL.test(key) || key.split('/').some((s) => s === '' || s === '.' || s === '..')) return null;
+  // The limit is in bytes: UTF-8 takes up to three per UTF-16 unit, so only long keys need counting.
+  return key.length * 3 <= MAX_KEY_LENGTH || utf8.encode(key).length <= MAX_KEY_LENGTH ? key : null;
 }
+/** No key of ours holds a control character (and Postgres text refuses NUL). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const utf8 = new TextEncoder();
 
 /** Distinct keys in order of first use. */
 export function mediaKeysIn(html: string): string[] {
