@@ -51,6 +51,19 @@ describe('docker-compose.yml', () => {
     expect(raw).not.toMatch(/-----BEGIN|sk_live_|sk_test_/);
   });
 
+  it('keeps backups in a bucket of their own, with a token no origin holds', () => {
+    const backup = services.backup!.environment!;
+    expect([backup.S3_BUCKET, backup.S3_ACCESS_KEY_ID, backup.S3_SECRET_ACCESS_KEY].map((v) => /^\$\{([A-Z0-9_]+)/.exec(String(v))?.[1])).toEqual([
+      'BACKUP_S3_BUCKET',
+      'BACKUP_S3_ACCESS_KEY_ID',
+      'BACKUP_S3_SECRET_ACCESS_KEY',
+    ]);
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'backup') continue;
+      expect(JSON.stringify(service.environment ?? {}), name).not.toContain('BACKUP_S3_');
+    }
+  });
+
   it('publishes no origin or database port: the edge reaches origins through the tunnel', () => {
     for (const [name, service] of Object.entries(services)) {
       // Grafana alone listens on the host, on loopback only (reached over an SSH tunnel).
