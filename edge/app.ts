@@ -24,7 +24,10 @@ export function defaultDeps(config: EdgeConfig): AppDeps {
   return {
     config,
     keys: getKeys,
-    jwks: jwksCacheFor(config.oidc.jwksUrl, (e) => log(e.level, { msg: e.msg, reason: e.reason })),
+    jwks: jwksCacheFor(config.oidc.jwksUrl, {
+      originAccess: config.oidc.originAccess,
+      onEvent: (e) => log(e.level, { msg: e.msg, reason: e.reason }),
+    }),
   };
 }
 

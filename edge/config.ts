@@ -5,6 +5,7 @@ import { formatIssues } from '#shared/format-issues';
 import { InstanceRegistrySchema, type InstanceEntry } from '#shared/instance-registry';
 import { DEFAULT_PLAN_MATRIX, type PlanMatrix } from '#shared/plan-matrix';
 import type { Env } from './env.ts';
+import type { OriginAccess } from './origin-access.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -18,6 +19,8 @@ export interface OidcSettings {
   /** Worker-facing endpoints, under OIDC_INTERNAL_URL. */
   tokenUrl: string;
   jwksUrl: string;
+  /** The Access service token for those two (they are on the IdP's internal hostname); absent when not set. */
+  originAccess?: OriginAccess;
 }
 
 export interface EdgeConfig {
@@ -31,6 +34,11 @@ export interface EdgeConfig {
   logLevel: LogLevel;
   originTimeoutMs: number;
   portalPublicPaths: readonly string[];
+  /**
+   * Cloudflare Access service token sent on every request to an origin or the IdP (origin-access.ts);
+   * absent when ORIGIN_ACCESS_CLIENT_ID / _SECRET are not set, and then nothing is added.
+   */
+  originAccess?: OriginAccess;
   /** Secret material stays as given; crypto-keys.ts imports it once. */
   assertionPrivateJwk: JsonWebKey & { kid: string };
   sessionSecret: string;
@@ -83,18 +91,34 @@ const EnvSchema = z.object({
   ),
   EDGE_ASSERTION_PRIVATE_JWK: jsonVariable(AssertionJwkSchema),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters of random data'),
+  // An HTTP header value: no control characters, nothing a header could not carry.
+  ORIGIN_ACCESS_CLIENT_ID: z.preprocess(unsetIfEmpty, z.string().regex(/^[\x21-\x7e]+$/, 'must be the service token\'s Client ID (printable, no spaces)').optional()),
+  ORIGIN_ACCESS_CLIENT_SECRET: z.preprocess(unsetIfEmpty, z.string().regex(/^[\x21-\x7e]+$/, 'must be the service token\'s Client Secret (printable, no spaces)').optional()),
 });
+
+/** The service token is two values; one without the other is a mistake, named by the one missing. */
+function originAccessIssues(env: Env): z.core.$ZodIssue[] {
+  const id = unsetIfEmpty(env.ORIGIN_ACCESS_CLIENT_ID) !== undefined;
+  const secret = unsetIfEmpty(env.ORIGIN_ACCESS_CLIENT_SECRET) !== undefined;
+  if (id === secret) return [];
+  const [missing, present] = id ? ['ORIGIN_ACCESS_CLIENT_SECRET', 'ORIGIN_ACCESS_CLIENT_ID'] : ['ORIGIN_ACCESS_CLIENT_ID', 'ORIGIN_ACCESS_CLIENT_SECRET'];
+  return [{ code: 'custom', path: [missing], input: undefined, message: `is required when ${present} is set (both, or neither)` }];
+}
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 export function loadConfig(env: Env): ConfigResult {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
+  const issues = [...(parsed.success ? [] : parsed.error.issues), ...originAccessIssues(env)];
+  if (!parsed.success || issues.length) {
     // Issues name variables and rules only: zod does not echo the offending (possibly secret) values.
-    const variables = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '(root)')))];
-    return { ok: false, message: formatIssues('edge configuration', parsed.error.issues), variables };
+    const variables = [...new Set(issues.map((i) => String(i.path[0] ?? '(root)')))];
+    return { ok: false, message: formatIssues('edge configuration', issues), variables };
   }
   const v = parsed.data;
+  // One object per config, shared by every fetch: nothing is built per request.
+  const originAccess: OriginAccess | undefined =
+    v.ORIGIN_ACCESS_CLIENT_ID && v.ORIGIN_ACCESS_CLIENT_SECRET ? { clientId: v.ORIGIN_ACCESS_CLIENT_ID, clientSecret: v.ORIGIN_ACCESS_CLIENT_SECRET } : undefined;
   const instances = new Map(v.INSTANCES.map((i) => [i.id, i]));
   const matrix = v.PLAN_MATRIX ?? DEFAULT_PLAN_MATRIX;
   const unknown = Object.values(matrix).flat().filter((id) => !instances.has(id));
@@ -123,12 +147,14 @@ export function loadConfig(env: Env): ConfigResult {
         endSessionUrl: `${issuer}/protocol/openid-connect/logout`,
         tokenUrl: `${internal}/protocol/openid-connect/token`,
         jwksUrl: `${internal}/protocol/openid-connect/certs`,
+        originAccess,
       },
       planMatrix: matrix,
       secureCookies: v.SECURE_COOKIES,
       logLevel: v.LOG_LEVEL,
       originTimeoutMs: v.ORIGIN_TIMEOUT_MS,
       portalPublicPaths: v.PORTAL_PUBLIC_PATHS,
+      originAccess,
       assertionPrivateJwk: v.EDGE_ASSERTION_PRIVATE_JWK as JsonWebKey & { kid: string },
       sessionSecret: v.SESSION_SECRET,
     },

@@ -22,6 +22,8 @@ export interface Env {
   /** R2 S3-API access key id and secret the edge presigns uploads and reads downloads with. */
   S3_ACCESS_KEY_ID?: string;
   S3_SECRET_ACCESS_KEY?: string;
+  /** Client Secret of the Cloudflare Access service token (with ORIGIN_ACCESS_CLIENT_ID; both or neither). */
+  ORIGIN_ACCESS_CLIENT_SECRET?: string;
 
   // ── Variables ──
   /** Parent domain: app.DOMAIN, sso.DOMAIN, <instance>.DOMAIN; the session cookie's Domain. */
@@ -52,4 +54,6 @@ export interface Env {
   ORIGIN_TIMEOUT_MS?: string;
   /** Optional JSON array of portal path prefixes that need no sign-in. */
   PORTAL_PUBLIC_PATHS?: string;
+  /** Client ID of the Cloudflare Access service token sent to the origins and the IdP (empty = none). */
+  ORIGIN_ACCESS_CLIENT_ID?: string;
 }

@@ -59,6 +59,7 @@ export function gateway(deps: AppDeps) {
     signingKey: async () => (await deps.keys()).assertion,
     originFor: (id) => config.instances.get(id)?.origin,
     timeoutMs: config.originTimeoutMs,
+    originAccess: config.originAccess,
     signLimiter: limiterFor('UPLOAD_SIGN_LIMITER', memoryLimiter(UPLOAD_SIGNS_PER_MINUTE, 60_000)),
     log: (level, fields) => log(level, fields),
   });
@@ -81,6 +82,8 @@ export function gateway(deps: AppDeps) {
       assertion,
       // The IdP gets Authorization untouched (userinfo takes a bearer); origins believe only the assertion.
       dropAuthorization: c.var.route.kind !== 'idp',
+      // Origins and the IdP alike sit behind Access at their internal hostnames.
+      originAccess: config.originAccess,
     });
     c.set('originMs', result.originMs);
     if (result.ok) {

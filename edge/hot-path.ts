@@ -127,6 +127,7 @@ export function hotPath(deps: AppDeps): HotPath {
       assertion,
       dropAuthorization: true,
       edgeTiming,
+      originAccess: config.originAccess,
     });
     if (result.ok && completeAsIs(result.response.headers, rid, edgeTiming, https && target.hstsOverHttps)) {
       // Our origins answer with every header the edge would add: passed on untouched, no copy.

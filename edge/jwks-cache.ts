@@ -2,11 +2,14 @@
 // at most once per cool-down so a flood of forged kids cannot hammer the IdP; when the IdP is
 // unreachable the last good keys stay in use.
 import { importJWK, type JWK } from 'jose';
+import { accessHeaders, type OriginAccess } from './origin-access.ts';
 
 export type KeyLookup = { ok: true; key: CryptoKey } | { ok: false; reason: 'unknown_kid' | 'jwks_unavailable' };
 
 export interface JwksCacheOptions {
   url: string;
+  /** The Access service token for the IdP's internal hostname, when configured. */
+  originAccess?: OriginAccess;
   /** Minimum time between two fetches triggered by unknown kids or failures. */
   cooldownMs?: number;
   /** Keys older than this are refreshed on next use (kept if the refresh fails). */
@@ -28,6 +31,7 @@ export class JwksCache {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly onEvent: NonNullable<JwksCacheOptions['onEvent']>;
+  private readonly headers: Record<string, string>;
   private keys = new Map<string, CachedKey>();
   private loadedAt = 0;
   private lastAttempt = Number.NEGATIVE_INFINITY;
@@ -40,6 +44,7 @@ export class JwksCache {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.now = options.now ?? Date.now;
     this.onEvent = options.onEvent ?? (() => {});
+    this.headers = { accept: 'application/json', ...accessHeaders(options.originAccess) };
   }
 
   async getKey(kid: string, alg: string): Promise<KeyLookup> {
@@ -77,7 +82,7 @@ export class JwksCache {
   private async fetchKeys(): Promise<void> {
     this.lastAttempt = this.now();
     try {
-      const res = await fetch(this.url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(this.url, { headers: this.headers, signal: AbortSignal.timeout(this.timeoutMs) });
       if (!res.ok) throw new Error(`status ${res.status}`);
       const body = (await res.json()) as { keys?: unknown };
       if (!Array.isArray(body.keys)) throw new Error('no keys array');
@@ -100,12 +105,18 @@ export class JwksCache {
 
 const caches = new Map<string, JwksCache>();
 
-/** The isolate's cache for a JWKS URL, shared by every request and config that names the same URL. */
-export function jwksCacheFor(url: string, onEvent?: JwksCacheOptions['onEvent']): JwksCache {
-  let cache = caches.get(url);
+/**
+ * The isolate's cache for a JWKS URL, shared by every request and config that names the same URL and
+ * the same Access service token (a config with another token, or none, must not reuse a cache whose
+ * fetches carry this one).
+ */
+export function jwksCacheFor(url: string, o: { originAccess?: OriginAccess; onEvent?: JwksCacheOptions['onEvent'] } = {}): JwksCache {
+  const access = o.originAccess;
+  const key = access ? `${url}\n${access.clientId}\n${access.clientSecret}` : url;
+  let cache = caches.get(key);
   if (!cache) {
-    cache = new JwksCache({ url, onEvent });
-    caches.set(url, cache);
+    cache = new JwksCache({ url, originAccess: access, onEvent: o.onEvent });
+    caches.set(key, cache);
   }
   return cache;
 }

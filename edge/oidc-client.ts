@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { encodeBase64Url, randomToken } from './base64url.ts';
 import type { OidcSettings } from './config.ts';
+import { accessHeaders } from './origin-access.ts';
 
 const TokenResponseSchema = z.object({
   access_token: z.string().min(1),
@@ -59,7 +60,13 @@ async function callTokenEndpoint(oidc: OidcSettings, form: Record<string, string
   try {
     res = await fetch(oidc.tokenUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${basic}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        authorization: `Basic ${basic}`,
+        // tokenUrl is on the IdP's internal hostname, behind Access in production.
+        ...accessHeaders(oidc.originAccess),
+      },
       body: new URLSearchParams(form).toString(),
       signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
     });

@@ -112,7 +112,7 @@ export class SessionStore extends DurableObject<Env> {
     const verified = await verifyAccessToken(tokens.access_token, {
       issuer: oidc.issuer,
       clientId: oidc.clientId,
-      jwks: jwksCacheFor(oidc.jwksUrl),
+      jwks: jwksCacheFor(oidc.jwksUrl, { originAccess: oidc.originAccess }),
     });
     if (this.record !== record) return { status: 'ended', reason: 'unknown' };
     const identity = verified.ok ? identityFromKeycloakClaims(verified.claims) : null;

@@ -2,6 +2,7 @@
 // nothing it could mistake for identity except our freshly minted assertion.
 import { ASSERTION_HEADER, EDGE_TIMING_HEADER, INTERNAL_HEADER_PREFIX, REQUEST_ID_HEADER } from '#shared/headers';
 import { isEdgeCookie, withoutEdgeCookies } from './cookies.ts';
+import { ACCESS_CLIENT_ID_HEADER, ACCESS_CLIENT_SECRET_HEADER, type OriginAccess } from './origin-access.ts';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and proxy-chain headers we set ourselves. */
 const DROPPED = new Set([
@@ -37,6 +38,8 @@ export interface UpstreamHeaderOptions {
   edgeTiming?: string;
   /** The inbound Cookie header when the caller has read it already (saves reading it again). */
   inboundCookie?: string | null;
+  /** The edge's Cloudflare Access service token for the origin hostnames, when configured. */
+  originAccess?: OriginAccess;
 }
 
 /**
@@ -86,6 +89,11 @@ export function upstreamHeaders(inbound: Headers, o: UpstreamHeaderOptions): Hea
   out.set(REQUEST_ID_HEADER, o.requestId);
   if (o.assertion) out.set(ASSERTION_HEADER, o.assertion);
   if (o.edgeTiming) out.set(EDGE_TIMING_HEADER, o.edgeTiming);
+  // Set after the walk: any CF-Access-* the client sent went with the `cf-` rule, so these are ours.
+  if (o.originAccess) {
+    out.set(ACCESS_CLIENT_ID_HEADER, o.originAccess.clientId);
+    out.set(ACCESS_CLIENT_SECRET_HEADER, o.originAccess.clientSecret);
+  }
   return out;
 }
 

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runBackupCommand } from './ops/backup-commands.ts';
 import { checkPlatformConfig, formatProblems } from './ops/config-check.ts';
+import { originAccessWarnings } from './ops/origin-access-check.ts';
+import { productionVars } from './ops/wrangler-vars.ts';
 import { migrateDatabases } from './ops/migrate-databases.ts';
 import { migrationExitCode, statusLine, summaryLine } from './ops/migration-report.ts';
 import { migrationTargets, parseRegistry } from './ops/migration-targets.ts';
@@ -19,6 +21,7 @@ const USAGE = `Usage: npm run platform -- <command> [options]
 Commands:
   migrate                 apply the repo's migrations to every instance database and the portal database
   check                   check that the registry, docker-compose.yml, the realm's plan groups and the plan matrix agree
+                          (and warn when production wrangler.toml reaches https origins without an Access token)
   backup <name>|--all     pg_dump one database (an instance id or "portal") or every one to the bucket, then
                           apply retention to its backups
   backups <name>          list a database's backups (time, size, key), newest first
@@ -174,6 +177,8 @@ async function main(argv: string[]): Promise<number> {
         realmPath: resolve(values.realm ?? resolve(rootDir, 'deploy/keycloak/realm-wikiplatform.json')),
       });
       const problems = read.ok ? checkPlatformConfig(read.config) : read.problems;
+      const warnings = await productionWarnings();
+      if (warnings.length) process.stdout.write(`${warnings.map((w) => `warning: ${w}`).join('\n')}\n`);
       if (problems.length === 0) {
         process.stdout.write(`configuration consistent: ${read.ok ? read.config.registry.map((i) => i.id).join(', ') : ''}\n`);
         return 0;
@@ -184,6 +189,14 @@ async function main(argv: string[]): Promise<number> {
     default:
       return usageError(command ? `unknown command "${command}"` : 'no command given');
   }
+}
+
+/** Warnings from the production wrangler.toml of this checkout (not problems: they do not change the exit code). */
+async function productionWarnings(): Promise<string[]> {
+  const text = await readFile(resolve(rootDir, 'wrangler.toml'), 'utf8').catch(() => null);
+  const read = text === null ? null : productionVars(text);
+  if (!read?.ok) return [];
+  return originAccessWarnings(new Map([...read.vars].map(([name, line]) => [name, line.value])));
 }
 
 function usageError(message: string): number {

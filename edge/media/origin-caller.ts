@@ -3,6 +3,7 @@
 // proxied request's assertion ever has, and the request id.
 import { signAssertion, type AssertionSigningKey } from '#shared/edge-assertion';
 import { ASSERTION_HEADER, REQUEST_ID_HEADER } from '#shared/headers';
+import { accessHeaders, type OriginAccess } from '../origin-access.ts';
 import type { MediaCaller } from './media-handler.ts';
 
 export interface OriginCallerOptions {
@@ -10,11 +11,14 @@ export interface OriginCallerOptions {
   /** Base URL of an instance's origin (from the registry). */
   originFor: (instanceId: string) => string | undefined;
   timeoutMs: number;
+  /** The Access service token for the origins' hostnames, when configured. */
+  originAccess?: OriginAccess;
 }
 
 export type CallOrigin = (caller: MediaCaller, path: string, init: { method: string; body?: string }) => Promise<Response>;
 
 export function originCaller(options: OriginCallerOptions): CallOrigin {
+  const access = accessHeaders(options.originAccess);
   return async function callOrigin(caller, path, init) {
     const base = options.originFor(caller.instanceId);
     if (!base) throw new Error(`no origin for instance ${caller.instanceId}`);
@@ -27,6 +31,7 @@ export function originCaller(options: OriginCallerOptions): CallOrigin {
         accept: 'application/json',
         [ASSERTION_HEADER]: assertion,
         [REQUEST_ID_HEADER]: caller.requestId,
+        ...access,
       },
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),

@@ -38,6 +38,12 @@ describe('platform check', () => {
     expect(result.code).toBe(0);
   });
 
+  it('warns, without failing, that the production origins are reached with no Access service token', async () => {
+    const result = await platform(['check'], { INSTANCES });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^warning: wrangler\.toml \[env\.production\.vars\] reaches .*keycloak\.origin\.wikiplatform\.app.* without ORIGIN_ACCESS_CLIENT_ID/m);
+  });
+
   it('exits 1 and names each problem with its fix on broken copies', async () => {
     const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, unknown> };
     delete compose.services.instance3;

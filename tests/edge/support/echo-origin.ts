@@ -10,6 +10,8 @@
 //   /redirect            302 to /elsewhere
 //   /set-cookie          tries to set the edge's session cookie next to its own
 //   /ws                  WebSocket echo (RFC 6455, hand-rolled to need no package)
+//   /api/media/uploads/authorize  the edge's own media call: refused (403) with the Access headers it
+//                        carried in the error's details, which the edge relays to the browser
 //   anything else        JSON: method, path, query, headers, body size
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -145,6 +147,19 @@ export async function startEchoOrigin(): Promise<{ url: string; close: () => Pro
       if (cookie) headers['set-cookie'] = [`${cookie}=from-origin; Path=/`, 'origin_pref=dark; Path=/'];
       res.writeHead(200, headers);
       return res.end('complete');
+    }
+    if (url.pathname === '/api/media/uploads/authorize') {
+      const seen = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : null);
+      res.writeHead(403, { 'content-type': 'application/json' });
+      return res.end(
+        JSON.stringify({
+          error: {
+            code: 'forbidden',
+            message: 'The echo origin authorises no upload.',
+            details: { access: { id: seen('cf-access-client-id'), secret: seen('cf-access-client-secret') } },
+          },
+        }),
+      );
     }
     if (url.pathname === '/redirect') {
       res.writeHead(302, { location: '/elsewhere' });

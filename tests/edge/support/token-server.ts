@@ -34,6 +34,16 @@ interface Grant {
   revoked: boolean;
 }
 
+/** The Cloudflare Access headers one certs or token request carried (null: absent). */
+export interface AccessSeen {
+  endpoint: 'certs' | 'token';
+  /** For token calls: the grant type and the user the code or refresh token belongs to. */
+  grant?: string;
+  user?: string;
+  id: string | null;
+  secret: string | null;
+}
+
 interface Realm {
   name: string;
   keys: RealmKey[];
@@ -43,7 +53,7 @@ interface Realm {
   refreshDelayMs: number;
   /** Users whose refresh grants get a 503, as from an IdP that is down (scoped, so parallel tests are unaffected). */
   refreshOutage: Set<string>;
-  stats: { certs: number; tokenCalls: number; refreshes: Record<string, number> };
+  stats: { certs: number; tokenCalls: number; refreshes: Record<string, number>; access: AccessSeen[] };
   codes: Map<string, { user: TestUser; redirectUri: string; challenge: string; nonce?: string; accessTtl: number; used: boolean }>;
   refreshTokens: Map<string, Grant>;
 }
@@ -87,7 +97,7 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
         down: false,
         refreshDelayMs: 0,
         refreshOutage: new Set(),
-        stats: { certs: 0, tokenCalls: 0, refreshes: {} },
+        stats: { certs: 0, tokenCalls: 0, refreshes: {}, access: [] },
         codes: new Map(),
         refreshTokens: new Map(),
       };
@@ -187,8 +197,13 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
     const r = await realm(m[1]!);
     const endpoint = m[2]!;
 
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : null);
+    const seenAccess = (extra: Pick<AccessSeen, 'endpoint' | 'grant' | 'user'>) =>
+      r.stats.access.push({ ...extra, id: header('cf-access-client-id'), secret: header('cf-access-client-secret') });
+
     if (endpoint === 'certs') {
       r.stats.certs += 1;
+      seenAccess({ endpoint: 'certs' });
       if (r.down) return json(res, 503, { error: 'down' });
       return json(res, 200, { keys: r.published.map((k) => k.publicJwk) });
     }
@@ -231,6 +246,7 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
       if (form.get('grant_type') === 'authorization_code') {
         const grant = r.codes.get(form.get('code') ?? '');
         if (!grant || grant.used) return json(res, 400, { error: 'invalid_grant' });
+        seenAccess({ endpoint: 'token', grant: 'authorization_code', user: grant.user.username });
         grant.used = true;
         if (form.get('redirect_uri') !== grant.redirectUri) return json(res, 400, { error: 'invalid_grant', why: 'redirect_uri' });
         const challenge = createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
@@ -240,6 +256,7 @@ export async function startTokenServer(o: TokenServerOptions): Promise<{ url: st
       if (form.get('grant_type') === 'refresh_token') {
         const grant = r.refreshTokens.get(form.get('refresh_token') ?? '');
         if (!grant || grant.revoked) return json(res, 400, { error: 'invalid_grant' });
+        seenAccess({ endpoint: 'token', grant: 'refresh_token', user: grant.user.username });
         r.stats.refreshes[grant.user.username] = (r.stats.refreshes[grant.user.username] ?? 0) + 1;
         if (r.refreshOutage.has(grant.user.username)) return json(res, 503, { error: 'temporarily_unavailable' });
         if (r.refreshDelayMs) await sleep(r.refreshDelayMs);
