@@ -4,12 +4,11 @@
 // Why plan switches change the subscription through the API (Stripe's "change the price of existing
 // subscriptions" guide: update the subscription item's price) rather than through the customer portal:
 // - Checkout cannot change an existing subscription, and a second Checkout would sell a second one.
-// - The webhook reads the plan from `metadata.plan` (stripe-events.ts). One update call changes the item's
-//   price and `metadata.plan` together, so the customer.subscription.updated event carries the new plan;
-//   the portal's own plan switch would change the price and leave `metadata.plan` stale.
-// - The button the user pressed names the plan; the API switches to exactly that one.
+// - The webhook reads the plan from the subscription's price (stripe-events.ts), so the
+//   customer.subscription.updated event carries the new plan whoever changed the price; but only our
+//   switch decides how an upgrade is paid for (see checkout-routes.tsx) and names exactly the plan pressed.
 // The customer portal is still where customers update cards, see invoices and cancel ("Manage billing");
-// its configuration must keep plan switching off for the metadata reason above.
+// its configuration must keep plan switching off so every switch goes through the path above.
 // Proration: Stripe's default (create_prorations) — the difference is billed on the next invoice; a
 // failed payment then follows the usual past_due → canceled path.
 import { createHash } from 'node:crypto';

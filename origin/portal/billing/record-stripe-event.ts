@@ -3,6 +3,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { auditLog, provisioningOutbox, stripeEvents, subscriptions, type PortalSchema } from '../schema.ts';
+import type { PlanPrices } from './purchase-path.ts';
 import { mapStripeEvent, type StripeEventEnvelope } from './stripe-events.ts';
 import { applyChange, type SubscriptionState } from './subscription-state.ts';
 
@@ -19,8 +20,8 @@ export interface RecordResult {
 
 const ACTOR = 'stripe-webhook';
 
-export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope, payload: Record<string, unknown>): Promise<RecordResult> {
-  const mapping = mapStripeEvent(event);
+export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope, payload: Record<string, unknown>, prices: PlanPrices | null): Promise<RecordResult> {
+  const mapping = mapStripeEvent(event, prices);
   const created = new Date(event.created * 1000);
   const storeEvent = async (tx: PortalDb, outcome: Exclude<RecordOutcome, 'duplicate'>) => {
     const rows = await tx
@@ -87,6 +88,7 @@ export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope
         type: event.type,
         status: next.status,
         plan: next.plan,
+        ...(change.overriddenMetadataPlan !== undefined ? { metadataPlanIgnored: change.overriddenMetadataPlan } : {}),
         ...(intent ? { enqueued: intent.action, jobId } : {}),
       },
     });
