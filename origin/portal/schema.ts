@@ -49,6 +49,8 @@ export const subscriptions = pgTable(
   'subscriptions',
   {
     customerId: text('customer_id').primaryKey(),
+    /** The Stripe subscription of the newest event applied: once it has ended, its later events grant nothing. */
+    subscriptionId: text('subscription_id'),
     email: text('email'),
     name: text('name'),
     plan: text('plan').$type<Plan>(),

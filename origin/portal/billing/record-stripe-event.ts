@@ -54,13 +54,14 @@ export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope
     const { change } = mapping;
     const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.customerId, change.customerId));
     const current: SubscriptionState | null = row
-      ? { customerId: row.customerId, email: row.email, name: row.name, plan: row.plan, status: row.status, lastEventCreated: row.lastEventCreated }
+      ? { customerId: row.customerId, subscriptionId: row.subscriptionId, email: row.email, name: row.name, plan: row.plan, status: row.status, lastEventCreated: row.lastEventCreated }
       : null;
     const { next, stale, intent } = applyChange(current, change, event.created);
     if (!(await storeEvent(tx, stale ? 'stale' : 'applied'))) return { outcome: 'duplicate', jobId: null };
 
     const values = {
       customerId: next.customerId,
+      subscriptionId: next.subscriptionId,
       email: next.email,
       name: next.name,
       plan: next.plan,

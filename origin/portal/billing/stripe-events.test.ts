@@ -15,6 +15,7 @@ const checkout = (over: Record<string, unknown> = {}) =>
     payment_status: 'paid',
     customer: 'cus_1',
     customer_details: { email: 'ada@example.com', name: 'Ada Lovelace' },
+    subscription: 'sub_9',
     metadata: { plan: 'PRO' },
     ...over,
   });
@@ -28,7 +29,7 @@ describe('mapStripeEvent', () => {
   it('grants the plan of a completed subscription checkout to the customer it names', () => {
     expect(mapStripeEvent(checkout())).toEqual({
       kind: 'change',
-      change: { customerId: 'cus_1', status: 'active', access: 'grant', plan: 'PRO', email: 'ada@example.com', name: 'Ada Lovelace' },
+      change: { customerId: 'cus_1', subscriptionId: 'sub_9', status: 'active', access: 'grant', plan: 'PRO', email: 'ada@example.com', name: 'Ada Lovelace' },
     });
   });
 
@@ -59,7 +60,7 @@ describe('mapStripeEvent', () => {
       for (const status of ['active', 'trialing']) {
         expect(mapStripeEvent(subscription(type, status, 'ENTERPRISE'))).toEqual({
           kind: 'change',
-          change: { customerId: 'cus_1', status, access: 'grant', plan: 'ENTERPRISE' },
+          change: { customerId: 'cus_1', subscriptionId: 'sub_1', status, access: 'grant', plan: 'ENTERPRISE' },
         });
       }
     }
@@ -68,7 +69,7 @@ describe('mapStripeEvent', () => {
   it('keeps access while past_due, whatever plan the snapshot shows', () => {
     expect(mapStripeEvent(subscription('customer.subscription.updated', 'past_due', 'PRO', { items: itemsFor('price_other'), metadata: { plan: 'nonsense' } }))).toEqual({
       kind: 'change',
-      change: { customerId: 'cus_1', status: 'past_due', access: 'keep' },
+      change: { customerId: 'cus_1', subscriptionId: 'sub_1', status: 'past_due', access: 'keep' },
     });
   });
 
@@ -84,7 +85,7 @@ describe('mapStripeEvent', () => {
 
   it('grants the plan the price pays for when metadata.plan claims a better one, and says so', () => {
     const mapped = mapStripeEvent(subscription('customer.subscription.updated', 'active', 'STARTER', { metadata: { plan: 'ENTERPRISE' } }));
-    expect(mapped).toEqual({ kind: 'change', change: { customerId: 'cus_1', status: 'active', access: 'grant', plan: 'STARTER', overriddenMetadataPlan: 'ENTERPRISE' } });
+    expect(mapped).toEqual({ kind: 'change', change: { customerId: 'cus_1', subscriptionId: 'sub_1', status: 'active', access: 'grant', plan: 'STARTER', overriddenMetadataPlan: 'ENTERPRISE' } });
     // Without metadata at all (a subscription made in the dashboard), the price alone decides.
     expect(mapStripeEvent(subscription('customer.subscription.created', 'active', 'PRO', { metadata: {} }))).toMatchObject({ kind: 'change', change: { plan: 'PRO' } });
   });

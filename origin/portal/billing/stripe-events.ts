@@ -19,6 +19,8 @@ export type Access = 'grant' | 'keep' | 'revoke' | 'none';
 
 export interface SubscriptionChange {
   customerId: string;
+  /** The Stripe subscription the event is about (a checkout session's `subscription`); null if it names none. */
+  subscriptionId: string | null;
   /** Stripe's subscription status; a completed checkout counts as `active`. */
   status: string;
   access: Access;
@@ -89,14 +91,16 @@ function fromCheckoutSession(session: Record<string, unknown>): EventMapping {
   const plan = record(session.metadata).plan;
   if (!isPlan(plan)) return unknownPlan(customerId, plan);
   const name = stringField(details, 'name') ?? undefined;
-  return { kind: 'change', change: { customerId, status: 'active', access: 'grant', plan, email, ...(name ? { name } : {}) } };
+  const subscriptionId = idOf(session.subscription);
+  return { kind: 'change', change: { customerId, subscriptionId, status: 'active', access: 'grant', plan, email, ...(name ? { name } : {}) } };
 }
 
 function fromSubscription(subscription: Record<string, unknown>, status: string, prices: PlanPrices | null): EventMapping {
   const customerId = customerIdOf(subscription.customer);
   if (!customerId) return { kind: 'rejected', reason: 'missing_customer', customerId: null, detail: 'subscription has no customer' };
+  const subscriptionId = idOf(subscription.id);
   const access = accessForStatus(status);
-  if (access !== 'grant') return { kind: 'change', change: { customerId, status, access } };
+  if (access !== 'grant') return { kind: 'change', change: { customerId, subscriptionId, status, access } };
   // The plan is what the subscription bills: its one item's price. metadata.plan is only a label
   // anyone with dashboard access (or the customer portal's plan switch) can leave out of step.
   const items = record(subscription.items).data;
@@ -112,7 +116,7 @@ function fromSubscription(subscription: Record<string, unknown>, status: string,
   }
   const metadataPlan = record(subscription.metadata).plan;
   const overridden = metadataPlan !== undefined && metadataPlan !== plan ? { overriddenMetadataPlan: shortText(metadataPlan) } : {};
-  return { kind: 'change', change: { customerId, status, access, plan, ...overridden } };
+  return { kind: 'change', change: { customerId, subscriptionId, status, access, plan, ...overridden } };
 }
 
 function unknownPlan(customerId: string, plan: unknown): EventMapping {
