@@ -92,7 +92,7 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
   });
 
   app.get('/plans', async (c) => {
-    const { name, username, plan, email, emailVerified } = c.var.assertion;
+    const { name, username, plan, email, emailVerified, sub } = c.var.assertion;
     // Only a registry id is honoured; anything else is ignored rather than echoed.
     const wanted = deps.instances.find((i) => i.id === c.req.query('instance')) ?? null;
     const offers = planOffers(deps.planMatrix, deps.instances, plan, wanted?.id ?? null);
@@ -100,7 +100,7 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
       ? null
       : !emailVerified
         ? { unverifiedEmail: email }
-        : { attempt: randomBytes(16).toString('base64url'), canManage: (await knownCustomerId(deps.database.db, email)) !== null };
+        : { attempt: randomBytes(16).toString('base64url'), canManage: (await knownCustomerId(deps.database.db, email, sub)) !== null };
     return c.html(
       <PlansPage name={name || username} plan={plan} offers={offers} wantedTitle={wanted ? (wanted.title ?? wanted.id) : null} billing={billing} />,
     );

@@ -254,6 +254,28 @@ describe('POST /billing/manage', () => {
   });
 
 
+  it('opens the billing of the customer whose Checkout the user started, not a newer one someone bought signed out with their email', async () => {
+    const { who, customer } = await subscriber('ENTERPRISE');
+    // A stranger, not signed in, buys STARTER at Checkout typing the subscriber's address.
+    const stranger = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: PRICES.STARTER, quantity: 1 }],
+      customer_email: who.email,
+      metadata: { plan: 'STARTER' },
+      subscription_data: { metadata: { plan: 'STARTER' } },
+      success_url: 'http://app.wikiplatform.localhost:8787/signup/done',
+    });
+    expect((await payOnHostedPage(stranger.url!)).status).toBe(303);
+    await h.standIn.webhooksSettled();
+    const rows = await h.database.db.select().from(subscriptions).where(eq(subscriptions.email, who.email));
+    expect(rows).toHaveLength(2);
+
+    const res = await h.portal.request('/billing/manage', { as: who, form: {} });
+    expect(res.status).toBe(303);
+    const [portalSession] = h.standIn.snapshot().portalSessions.filter((p) => p.url === res.headers.get('location'));
+    expect(portalSession?.customer).toBe(customer);
+  });
+
   it('refuses a subscriber whose session says the email is unverified (an address set on another account) with 403, opening no portal session', async () => {
     const { who } = await subscriber('PRO');
     const before = h.standIn.snapshot().portalSessions.length;

@@ -71,7 +71,7 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
     const { sub } = c.var.assertion;
     const email = billingEmail(c.var.assertion);
     const log = c.var.log;
-    const customer = await knownCustomerId(options.db, email);
+    const customer = await knownCustomerId(options.db, email, sub);
     const subscriptions = customer ? await liveSubscriptions(stripe, customer, log) : null;
     // A customer Stripe no longer knows (a reset test account) buys afresh, by email.
     const path: PurchasePath = subscriptions ? choosePurchasePath(plan, subscriptions, prices) : { kind: 'checkout' };
@@ -128,7 +128,7 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
 
   app.post('/billing/manage', smallForm, async function openCustomerPortal(c) {
     const { stripe } = configured();
-    const customer = await knownCustomerId(options.db, billingEmail(c.var.assertion));
+    const customer = await knownCustomerId(options.db, billingEmail(c.var.assertion), c.var.assertion.sub);
     if (!customer) throw new AppError('conflict', 'There is no subscription to manage for your account yet. Choose a plan first.');
     const session = await callStripe(c.var.log, 'billingPortal.sessions.create', () => stripe.billingPortal.sessions.create({ customer, return_url: portalUrl('/plans') }));
     return c.redirect(session.url, 303);

@@ -54,7 +54,7 @@ export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope
     const { change } = mapping;
     const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.customerId, change.customerId));
     const current: SubscriptionState | null = row
-      ? { customerId: row.customerId, subscriptionId: row.subscriptionId, email: row.email, name: row.name, plan: row.plan, status: row.status, lastEventCreated: row.lastEventCreated }
+      ? { customerId: row.customerId, subscriptionId: row.subscriptionId, email: row.email, name: row.name, startedBy: row.checkoutUserSub, plan: row.plan, status: row.status, lastEventCreated: row.lastEventCreated }
       : null;
     const { next, stale, intent } = applyChange(current, change, event.created);
     if (!(await storeEvent(tx, stale ? 'stale' : 'applied'))) return { outcome: 'duplicate', jobId: null };
@@ -64,6 +64,7 @@ export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope
       subscriptionId: next.subscriptionId,
       email: next.email,
       name: next.name,
+      checkoutUserSub: next.startedBy,
       plan: next.plan,
       status: next.status,
       lastEventCreated: next.lastEventCreated,

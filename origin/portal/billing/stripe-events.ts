@@ -29,6 +29,8 @@ export interface SubscriptionChange {
   /** Identity facts: only a checkout session carries them. */
   email?: string;
   name?: string;
+  /** The portal user (edge `sub`) who started the Checkout: its client_reference_id, absent when bought signed out. */
+  startedBy?: string;
   /**
    * A subscription's `metadata.plan` when it disagrees with the plan its price pays for: the price won
    * (it is what Stripe bills), and the webhook records the disagreement in the audit log.
@@ -92,7 +94,11 @@ function fromCheckoutSession(session: Record<string, unknown>): EventMapping {
   if (!isPlan(plan)) return unknownPlan(customerId, plan);
   const name = stringField(details, 'name') ?? undefined;
   const subscriptionId = idOf(session.subscription);
-  return { kind: 'change', change: { customerId, subscriptionId, status: 'active', access: 'grant', plan, email, ...(name ? { name } : {}) } };
+  const startedBy = stringField(session, 'client_reference_id') ?? undefined;
+  return {
+    kind: 'change',
+    change: { customerId, subscriptionId, status: 'active', access: 'grant', plan, email, ...(name ? { name } : {}), ...(startedBy ? { startedBy } : {}) },
+  };
 }
 
 function fromSubscription(subscription: Record<string, unknown>, status: string, prices: PlanPrices | null): EventMapping {

@@ -18,7 +18,7 @@ describe('applyChange', () => {
   it('enqueues a grant for a first checkout', () => {
     const t = applyChange(null, checkoutPro, T);
     expect(t.stale).toBe(false);
-    expect(t.next).toEqual({ customerId: 'cus_1', subscriptionId: 'sub_1', email: 'ada@example.com', name: 'Ada', plan: 'PRO', status: 'active', lastEventCreated: T });
+    expect(t.next).toEqual({ customerId: 'cus_1', subscriptionId: 'sub_1', email: 'ada@example.com', name: 'Ada', startedBy: null, plan: 'PRO', status: 'active', lastEventCreated: T });
     expect(t.intent).toEqual({ action: 'grant', customerId: 'cus_1', email: 'ada@example.com', name: 'Ada', plan: 'PRO' });
   });
 

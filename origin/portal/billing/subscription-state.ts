@@ -9,6 +9,8 @@ export interface SubscriptionState {
   subscriptionId: string | null;
   email: string | null;
   name: string | null;
+  /** The portal user who started the customer's Checkout, if one signed in did (see known-customer.ts). */
+  startedBy: string | null;
   /** The plan access is granted for right now; null when the customer has none. */
   plan: Plan | null;
   status: string;
@@ -44,14 +46,16 @@ export function applyChange(current: SubscriptionState | null, change: Subscript
   // Identity is not ordered by time: a late checkout still tells us who the customer is.
   const email = (stale ? (current?.email ?? change.email) : (change.email ?? current?.email)) ?? null;
   const name = (stale ? (current?.name ?? change.name) : (change.name ?? current?.name)) ?? null;
+  const startedBy = current?.startedBy ?? change.startedBy ?? null;
   const next: SubscriptionState =
     stale && current
-      ? { ...current, email, name }
+      ? { ...current, email, name, startedBy }
       : {
           customerId: change.customerId,
           subscriptionId: change.subscriptionId ?? current?.subscriptionId ?? null,
           email,
           name,
+          startedBy,
           plan: change.access === 'grant' ? (change.plan ?? null) : change.access === 'revoke' ? null : (current?.plan ?? null),
           status: change.status,
           lastEventCreated: eventCreated,
