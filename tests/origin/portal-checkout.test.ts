@@ -6,7 +6,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/ports.ts';
 import { createStripeClient } from '../../origin/portal/billing/stripe-client.ts';
-import { subscriptions } from '../../origin/portal/schema.ts';
+import { provisioningOutbox, subscriptions } from '../../origin/portal/schema.ts';
 import { attempt, buyer, payOnHostedPage, PRICES, startBillingHarness, STRIPE_KEY, type BillingHarness } from './helpers/billing-harness.ts';
 
 let h: BillingHarness;
@@ -213,6 +213,51 @@ describe('POST /billing/checkout', () => {
     expect(subs.data[0]!.items.data.map((i) => i.price.id)).toEqual([PRICES.ENTERPRISE]);
     expect(subs.data[0]!.metadata).toEqual({ plan: 'ENTERPRISE' });
     await h.standIn.webhooksSettled();
+  });
+
+  it('upgrades only once the upgrade is paid: a declined card leaves the plan, the subscription and what is provisioned as they were', async () => {
+    const { who, customer } = await subscriber('STARTER');
+    const card = async (testCard: string) => {
+      const pm = await stripe.paymentMethods.attach(testCard, { customer });
+      await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+    };
+    const grants = async () =>
+      (await h.database.db.select().from(provisioningOutbox).where(eq(provisioningOutbox.customerId, customer)).orderBy(provisioningOutbox.id)).map((j) =>
+        j.intent.action === 'grant' ? j.intent.plan : j.intent.action,
+      );
+
+    await card('pm_card_chargeCustomerFail');
+    const declined = await h.portal.request('/billing/checkout', { as: who, form: { plan: 'ENTERPRISE', attempt: attempt() } });
+    expect(declined.status).toBe(402);
+    expect(await declined.json()).toMatchObject({ error: { code: 'payment_declined', message: expect.stringContaining('stays STARTER') } });
+    await h.standIn.webhooksSettled();
+    const [live] = (await stripe.subscriptions.list({ customer })).data;
+    expect(live!.items.data.map((i) => i.price.id)).toEqual([PRICES.STARTER]);
+    expect(live!.status).toBe('active');
+    const [row] = await h.database.db.select().from(subscriptions).where(eq(subscriptions.customerId, customer));
+    expect(row).toMatchObject({ plan: 'STARTER', status: 'active' });
+    expect(await grants()).toEqual(['STARTER']);
+
+    await card('pm_card_visa');
+    const paid = await h.portal.request('/billing/checkout', { as: who, form: { plan: 'ENTERPRISE', attempt: attempt() } });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe('/billing/done?plan=ENTERPRISE');
+    await h.standIn.webhooksSettled();
+    const [after] = await h.database.db.select().from(subscriptions).where(eq(subscriptions.customerId, customer));
+    expect(after).toMatchObject({ plan: 'ENTERPRISE', status: 'active' });
+    expect(await grants()).toEqual(['STARTER', 'ENTERPRISE']);
+    expect((await stripe.subscriptions.retrieve(live!.id)).metadata).toEqual({ plan: 'ENTERPRISE' });
+  });
+
+  it('downgrades at once, since nothing is owed now, even with a card that would decline', async () => {
+    const { who, customer } = await subscriber('ENTERPRISE');
+    const pm = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer });
+    await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+    const res = await h.portal.request('/billing/checkout', { as: who, form: { plan: 'STARTER', attempt: attempt() } });
+    expect(res.status).toBe(303);
+    await h.standIn.webhooksSettled();
+    const [row] = await h.database.db.select().from(subscriptions).where(eq(subscriptions.customerId, customer));
+    expect(row).toMatchObject({ plan: 'STARTER', status: 'active' });
   });
 
   it('changes nothing when a subscriber asks for the plan they already pay for', async () => {

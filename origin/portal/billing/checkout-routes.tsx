@@ -102,15 +102,31 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
         return c.redirect(session.url, 303);
       }
       case 'switch': {
-        // The price and metadata.plan change in one call, so the update event carries the new plan.
-        await callStripe(log, 'subscriptions.update', () =>
-          stripe.subscriptions.update(path.subscriptionId, {
-            items: [{ id: path.itemId, price: prices[plan] }],
-            metadata: { plan },
-            proration_behavior: 'create_prorations',
-          }),
+        const items = [{ id: path.itemId, price: prices[plan] }];
+        if (!path.upgrade) {
+          // Nothing is owed now (a credit at the next invoice): price and label change at once.
+          await callStripe(log, 'subscriptions.update', () =>
+            stripe.subscriptions.update(path.subscriptionId, { items, metadata: { plan }, proration_behavior: 'create_prorations' }),
+          );
+          log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'subscription switched');
+          return c.redirect(`/billing/done?plan=${plan}`, 303);
+        }
+        // Invoiced now, and applied by Stripe only once paid (purchase-path.ts says why).
+        const updated = await callStripe(log, 'subscriptions.update', () =>
+          stripe.subscriptions.update(path.subscriptionId, { items, proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' }),
         );
-        log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'subscription switched');
+        if (updated.pending_update) {
+          log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'upgrade payment declined');
+          throw new AppError(
+            'payment_declined',
+            `The payment for ${plan} was declined, so your plan stays ${path.from ?? 'as it is'}. Update your card under "Manage billing", then try again.`,
+          );
+        }
+        log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'subscription upgraded');
+        // Only a label once paid; the upgrade stands if setting it fails, so a failure is logged, not shown.
+        await stripe.subscriptions.update(path.subscriptionId, { metadata: { plan } }).catch((err: unknown) => {
+          stripeFailure(log, 'subscriptions.update (metadata)', err);
+        });
         return c.redirect(`/billing/done?plan=${plan}`, 303);
       }
       case 'unchanged':
