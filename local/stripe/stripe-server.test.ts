@@ -426,6 +426,32 @@ describe('subscriptions and the customer portal', () => {
     await expect(stripe.subscriptions.update(subscription.id, { metadata: { plan: 'PRO' } })).rejects.toMatchObject({ statusCode: 400 });
   });
 
+  it('creates, lists and retrieves portal configurations, refuses plan switching it cannot offer, and opens sessions with one', async () => {
+    const features: Stripe.BillingPortal.ConfigurationCreateParams.Features = {
+      invoice_history: { enabled: true },
+      payment_method_update: { enabled: true },
+      subscription_cancel: { enabled: true, mode: 'immediately' },
+      subscription_update: { enabled: false },
+    };
+    const created = await stripe.billingPortal.configurations.create({ features, metadata: { owner: 'test' } });
+    expect(created).toMatchObject({ object: 'billing_portal.configuration', active: true, is_default: false, metadata: { owner: 'test' } });
+    expect(created.features.subscription_update.enabled).toBe(false);
+    expect(created.id).toMatch(/^bpc_/);
+    expect((await stripe.billingPortal.configurations.retrieve(created.id)).id).toBe(created.id);
+    const listed = await stripe.billingPortal.configurations.list({ active: true });
+    expect(listed.data.map((c) => c.id)).toEqual(expect.arrayContaining([created.id]));
+    expect(listed.data.filter((c) => c.is_default)).toHaveLength(1);
+
+    await expect(stripe.billingPortal.configurations.create({ features: { ...features, subscription_update: { enabled: true } } })).rejects.toMatchObject({
+      param: 'features[subscription_update][enabled]=true',
+    });
+    await expect(stripe.billingPortal.configurations.retrieve('bpc_nope')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+
+    const { customer } = await subscribed();
+    expect(await stripe.billingPortal.sessions.create({ customer, configuration: created.id })).toMatchObject({ configuration: created.id });
+    await expect(stripe.billingPortal.sessions.create({ customer, configuration: 'bpc_nope' })).rejects.toMatchObject({ param: 'configuration' });
+  });
+
   it('refuses a portal session for an unknown customer and a cancel of another customer\'s subscription', async () => {
     await expect(stripe.billingPortal.sessions.create({ customer: 'cus_nobody' })).rejects.toMatchObject({ code: 'resource_missing', param: 'customer' });
     const a = await subscribed();

@@ -133,6 +133,30 @@ export interface PortalSessionObject {
   url: string;
 }
 
+/** A customer portal configuration: which features the portal page offers. */
+export interface PortalConfigurationObject {
+  id: string;
+  object: 'billing_portal.configuration';
+  active: boolean;
+  application: null;
+  business_profile: { headline: string | null; privacy_policy_url: string | null; terms_of_service_url: string | null };
+  created: number;
+  default_return_url: string | null;
+  features: {
+    customer_update: { enabled: boolean; allowed_updates: string[] };
+    invoice_history: { enabled: boolean };
+    payment_method_update: { enabled: boolean };
+    subscription_cancel: { enabled: boolean; mode: 'at_period_end' | 'immediately'; proration_behavior: 'always_invoice' | 'create_prorations' | 'none' };
+    subscription_update: { enabled: boolean; default_allowed_updates: string[]; products: []; proration_behavior: 'always_invoice' | 'create_prorations' | 'none' };
+  };
+  is_default: boolean;
+  livemode: false;
+  login_page: { enabled: false; url: null };
+  metadata: Record<string, string>;
+  name: string | null;
+  updated: number;
+}
+
 /** The hosted page is reached by a token in its URL, not by the session id. */
 export interface PortalRecord {
   session: PortalSessionObject;
@@ -169,6 +193,7 @@ const StateFileSchema = z.object({
   events: z.array(z.record(z.string(), z.unknown())),
   idempotency: z.array(z.record(z.string(), z.unknown())),
   paymentMethods: z.array(z.record(z.string(), z.unknown())).default([]),
+  portalConfigurations: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
 /** Events older than this many are dropped from memory (Stripe keeps 30 days; a dev session needs less). */
@@ -182,6 +207,8 @@ export class StripeState {
   readonly events: EventObject[] = [];
   readonly idempotency = new Map<string, IdempotentRecord>();
   readonly paymentMethods = new Map<string, PaymentMethodRecord>();
+  /** Created through the API; the default configuration is not stored (billing-portal.ts). */
+  readonly portalConfigurations = new Map<string, PortalConfigurationObject>();
 
   private constructor(private readonly file: string | undefined) {}
 
@@ -205,6 +232,7 @@ export class StripeState {
     state.events.push(...(saved.events as unknown as EventObject[]));
     for (const r of saved.idempotency as unknown as IdempotentRecord[]) state.idempotency.set(`${r.scope}\n${r.key}`, r);
     for (const p of saved.paymentMethods as unknown as PaymentMethodRecord[]) state.paymentMethods.set(p.paymentMethod.id, p);
+    for (const c of saved.portalConfigurations as unknown as PortalConfigurationObject[]) state.portalConfigurations.set(c.id, c);
     return state;
   }
 
@@ -221,6 +249,7 @@ export class StripeState {
       events: this.events,
       idempotency: [...this.idempotency.values()],
       paymentMethods: [...this.paymentMethods.values()],
+      portalConfigurations: [...this.portalConfigurations.values()],
     });
     const temporary = `${this.file}.tmp`;
     writeFileSync(temporary, body, { mode: 0o600 });
