@@ -298,6 +298,23 @@ describe('POST /billing/manage', () => {
     expect(portalSession).toMatchObject({ customer, return_url: 'http://app.wikiplatform.localhost:8787/plans' });
   });
 
+  it('opens the customer portal with a configuration of its own that offers no plan switching, made once', async () => {
+    const { who } = await subscriber('PRO');
+    const opened = async () => {
+      const res = await h.portal.request('/billing/manage', { as: who, form: {} });
+      expect(res.status).toBe(303);
+      return String(h.standIn.snapshot().portalSessions.find((p) => p.url === res.headers.get('location'))?.configuration);
+    };
+    const first = await opened();
+    const configuration = await stripe.billingPortal.configurations.retrieve(first);
+    expect(configuration).toMatchObject({ is_default: false, features: { subscription_update: { enabled: false }, subscription_cancel: { enabled: true } } });
+    expect(await opened()).toBe(first);
+    // Another portal process finds it rather than making a second.
+    const other = await h.portalWith({}).request('/billing/manage', { as: who, form: {} });
+    expect(h.standIn.snapshot().portalSessions.find((p) => p.url === other.headers.get('location'))?.configuration).toBe(first);
+    expect((await stripe.billingPortal.configurations.list({ active: true })).data.filter((c) => !c.is_default)).toHaveLength(1);
+  });
+
 
   it('opens the billing of the customer whose Checkout the user started, not a newer one someone bought signed out with their email', async () => {
     const { who, customer } = await subscriber('ENTERPRISE');

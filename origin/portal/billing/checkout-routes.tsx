@@ -14,6 +14,7 @@ import { publicUrl } from '../../common/public-url.ts';
 import { BillingDonePage } from '../views/billing-done.tsx';
 import { formFields, smallForm } from './billing-form.ts';
 import { knownCustomerId } from './known-customer.ts';
+import { cachedPortalConfiguration } from './portal-configuration.ts';
 import { checkoutIdempotencyKey, choosePurchasePath, type LiveSubscription, type PlanPrices, type PurchasePath } from './purchase-path.ts';
 import type { PortalDb } from './record-stripe-event.ts';
 import { callStripe, stripeFailure } from './stripe-failure.ts';
@@ -60,6 +61,7 @@ const PORTAL_HOST = 'app';
 export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
   const app = new Hono<BaseEnv>();
   const portalUrl = (path: string) => publicUrl(options.publicUrlPattern, PORTAL_HOST, path);
+  const portalConfiguration = options.checkout ? cachedPortalConfiguration(options.checkout.stripe) : null;
   const configured = (): CheckoutConfig => {
     if (!options.checkout) throw new AppError('billing_not_configured', 'Billing is not configured on this portal: STRIPE_SECRET_KEY and the plan prices are not set.');
     return options.checkout;
@@ -146,7 +148,10 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
     const { stripe } = configured();
     const customer = await knownCustomerId(options.db, billingEmail(c.var.assertion), c.var.assertion.sub);
     if (!customer) throw new AppError('conflict', 'There is no subscription to manage for your account yet. Choose a plan first.');
-    const session = await callStripe(c.var.log, 'billingPortal.sessions.create', () => stripe.billingPortal.sessions.create({ customer, return_url: portalUrl('/plans') }));
+    const configuration = await callStripe(c.var.log, 'billingPortal.configurations', () => portalConfiguration!());
+    const session = await callStripe(c.var.log, 'billingPortal.sessions.create', () =>
+      stripe.billingPortal.sessions.create({ customer, configuration, return_url: portalUrl('/plans') }),
+    );
     return c.redirect(session.url, 303);
   });
 
