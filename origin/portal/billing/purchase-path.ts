@@ -6,9 +6,9 @@
 // - Checkout cannot change an existing subscription, and a second Checkout would sell a second one.
 // - The webhook reads the plan from the subscription's price (stripe-events.ts), so the
 //   customer.subscription.updated event carries the new plan whoever changed the price; but only our
-//   switch decides how an upgrade is paid for (see checkout-routes.tsx) and names exactly the plan pressed.
+//   switch decides how an upgrade is paid for (below) and names exactly the plan pressed.
 // The customer portal is still where customers update cards, see invoices and cancel ("Manage billing");
-// its configuration must keep plan switching off so every switch goes through the path above.
+// the configuration it opens with (portal-configuration.ts) has plan switching off, so every switch goes this way.
 // Paying for a switch:
 // - An upgrade is invoiced at once (proration_behavior=always_invoice) as a pending update
 //   (payment_behavior=pending_if_incomplete): Stripe applies the new price only once that invoice is paid,
