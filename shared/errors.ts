@@ -6,6 +6,8 @@ export const ERROR_STATUS = {
   invalid_signature: 400,
   validation_failed: 400,
   unauthenticated: 401,
+  /** A payment the action needs was declined (a plan upgrade): nothing changed. */
+  payment_declined: 402,
   forbidden: 403,
   plan_required: 403,
   /** An action that follows the user's email address (billing) while the identity provider has not verified it. */

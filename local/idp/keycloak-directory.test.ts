@@ -68,35 +68,28 @@ describe('KeycloakUserDirectory on the local IdP', () => {
     expect(await kc.users.find({ email: 'race@example.test', exact: true })).toHaveLength(1);
   });
 
-  it('moves a user from STARTER to PRO, keeping a group that is not a plan, and removes plans with null', async () => {
+  it('joins and leaves plan groups one at a time, idempotently, keeping a group that is not a plan', async () => {
     const { id } = await directory.ensureUser({ email: 'mover@example.test', name: null });
     const kc = await adminClient(test.idp);
     const [beta] = await kc.groups.find({ search: BETA_GROUP, exact: true });
     await kc.users.addToGroup({ id, groupId: beta!.id! });
 
-    await directory.setPlanGroup(id, 'STARTER');
+    await directory.joinPlanGroup(id, 'STARTER');
     expect(await groupPaths(test, id)).toEqual(['/BETA', '/STARTER']);
-    await directory.setPlanGroup(id, 'PRO');
+    await directory.joinPlanGroup(id, 'PRO');
+    await directory.joinPlanGroup(id, 'PRO');
+    expect(await groupPaths(test, id)).toEqual(['/BETA', '/PRO', '/STARTER']);
+    expect((await directory.planGroupsOf(id)).sort()).toEqual(['PRO', 'STARTER']);
+    await directory.leavePlanGroup(id, 'STARTER');
+    await directory.leavePlanGroup(id, 'STARTER');
     expect(await groupPaths(test, id)).toEqual(['/BETA', '/PRO']);
-    await directory.setPlanGroup(id, 'PRO');
-    expect(await groupPaths(test, id)).toEqual(['/BETA', '/PRO']);
-    await directory.setPlanGroup(id, null);
+    await directory.leavePlanGroup(id, 'PRO');
     expect(await groupPaths(test, id)).toEqual(['/BETA']);
-  });
-
-  it('also cleans up a user who somehow holds two plans', async () => {
-    const { id } = await directory.ensureUser({ email: 'double@example.test', name: null });
-    const kc = await adminClient(test.idp);
-    for (const plan of ['STARTER', 'ENTERPRISE']) {
-      const [group] = await kc.groups.find({ search: plan, exact: true });
-      await kc.users.addToGroup({ id, groupId: group!.id! });
-    }
-    await directory.setPlanGroup(id, 'PRO');
-    expect(await groupPaths(test, id)).toEqual(['/PRO']);
+    expect(await directory.planGroupsOf(id)).toEqual([]);
   });
 
   it('reports an unknown user as not found', async () => {
-    const error = await directory.setPlanGroup('00000000-0000-4000-8000-000000000000', 'PRO').catch((e: unknown) => e);
+    const error = await directory.joinPlanGroup('00000000-0000-4000-8000-000000000000', 'PRO').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProvisioningError);
     expect(error).toMatchObject({ code: 'idp_not_found', status: 404, retryable: false });
     expect((error as Error).message).toContain('no such user');
@@ -129,7 +122,7 @@ describe('KeycloakUserDirectory on the local IdP', () => {
   it('provisions end to end: one email whose link sets the password, then a sign-in whose token carries the plan', async () => {
     const before = test.emails.length;
     const { id } = await directory.ensureUser({ email: 'Paying.Customer@example.test', name: 'Paying Customer' });
-    await directory.setPlanGroup(id, 'PRO');
+    await directory.joinPlanGroup(id, 'PRO');
     await directory.sendSetPasswordEmail(id, { clientId: EDGE.clientId, redirectUri: WELCOME_URL, lifespanSeconds: 3600 });
     const sent = test.emails.slice(before);
     expect(sent).toHaveLength(1);
@@ -168,7 +161,7 @@ describe('KeycloakUserDirectory across token expiry and IdP restarts', () => {
     const first = await startTestIdp();
     const directory = directoryFor(first.idp);
     const { id } = await directory.ensureUser({ email: 'durable@example.test', name: 'Du Rable' });
-    await directory.setPlanGroup(id, 'ENTERPRISE');
+    await directory.joinPlanGroup(id, 'ENTERPRISE');
     await directory.sendSetPasswordEmail(id, { clientId: EDGE.clientId, redirectUri: WELCOME_URL, lifespanSeconds: 600 });
     await submitPassword(first.idp, await openLink(first.idp, linkIn(first.emails.at(-1)!)), 'durable-password');
     await first.close();

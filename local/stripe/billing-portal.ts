@@ -8,8 +8,7 @@ import { StripeApiError } from './stripe-errors.ts';
 import { nowSeconds, snapshot, stripeId, type PortalRecord } from './stripe-state.ts';
 import { text, urlParam, validateParams } from './validate-params.ts';
 
-/** The one portal configuration the stand-in has. */
-export const PORTAL_CONFIGURATION_ID = 'bpc_local_default';
+import { PORTAL_CONFIGURATION_ID, portalConfigurationExists } from './billing-portal-configurations.ts';
 
 const CreateSchema = z.strictObject({
   customer: text(255),
@@ -22,7 +21,7 @@ const CREATE_NOT_IMPLEMENTED = ['customer_account', 'flow_data', 'on_behalf_of',
 
 export function createPortalSession(ctx: StandInContext, params: Params): Record<string, unknown> {
   const p = validateParams(CreateSchema, params, { notImplemented: CREATE_NOT_IMPLEMENTED });
-  if (p.configuration !== undefined && p.configuration !== PORTAL_CONFIGURATION_ID) {
+  if (p.configuration !== undefined && !portalConfigurationExists(ctx, p.configuration)) {
     throw StripeApiError.noSuch('billing_portal.configuration', p.configuration, 'configuration', 400);
   }
   if (!ctx.state.customers.has(p.customer)) throw StripeApiError.noSuch('customer', p.customer, 'customer', 400);
@@ -32,7 +31,7 @@ export function createPortalSession(ctx: StandInContext, params: Params): Record
     session: {
       id: stripeId('bps_1'),
       object: 'billing_portal.session',
-      configuration: PORTAL_CONFIGURATION_ID,
+      configuration: p.configuration ?? PORTAL_CONFIGURATION_ID,
       created: nowSeconds(),
       customer: p.customer,
       flow: null,

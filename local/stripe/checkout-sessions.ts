@@ -152,7 +152,17 @@ export function completeCheckout(ctx: StandInContext, record: SessionRecord, det
   let customer: CustomerObject | undefined = session.customer ? ctx.state.customers.get(session.customer) : undefined;
   const newCustomer = !customer;
   if (!customer) {
-    customer = { id: stripeId('cus_', 14), object: 'customer', created: now, email: details.email, name: details.name, description: null, livemode: false, metadata: {} };
+    customer = {
+      id: stripeId('cus_', 14),
+      object: 'customer',
+      created: now,
+      email: details.email,
+      name: details.name,
+      description: null,
+      invoice_settings: { default_payment_method: null },
+      livemode: false,
+      metadata: {},
+    };
     ctx.state.customers.set(customer.id, customer);
   } else {
     // Checkout saves what the customer typed onto an existing customer.
@@ -194,6 +204,7 @@ export function completeCheckout(ctx: StandInContext, record: SessionRecord, det
     latest_invoice: null,
     livemode: false,
     metadata: { ...record.subscriptionMetadata },
+    pending_update: null,
     start_date: now,
     status: 'active',
     trial_end: null,

@@ -334,9 +334,77 @@ describe('subscriptions and the customer portal', () => {
       param: 'items[0][price]',
     });
     await expect(stripe.subscriptions.update(subscription.id, { items: [{ id: 'si_nope', price: PRICES.PRO }] })).rejects.toMatchObject({ param: 'items[0][id]' });
-    await expect(stripe.subscriptions.update(subscription.id, { payment_behavior: 'pending_if_incomplete' })).rejects.toMatchObject({
-      message: expect.stringContaining('does not implement the parameter payment_behavior'),
+    await expect(stripe.subscriptions.update(subscription.id, { payment_behavior: 'error_if_incomplete' })).rejects.toMatchObject({
+      message: expect.stringContaining('does not implement the parameter payment_behavior=error_if_incomplete'),
     });
+  });
+
+  it('makes a declining test card the customer\'s default only once attached, as Stripe requires', async () => {
+    const { customer } = await subscribed();
+    await expect(stripe.paymentMethods.attach('pm_card_nonsense', { customer })).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    const card = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer });
+    expect(card).toMatchObject({ object: 'payment_method', type: 'card', customer, card: { last4: '0341' } });
+    expect(card.id).toMatch(/^pm_1/);
+    const other = await subscribed();
+    await expect(stripe.customers.update(other.customer, { invoice_settings: { default_payment_method: card.id } })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'invoice_settings[default_payment_method]',
+    });
+    const updated = await stripe.customers.update(customer, { invoice_settings: { default_payment_method: card.id } });
+    expect(updated.invoice_settings.default_payment_method).toBe(card.id);
+  });
+
+  it('applies an invoiced upgrade only once paid with payment_behavior=pending_if_incomplete, and refuses metadata with it', async () => {
+    const { customer, subscription } = await subscribed();
+    const item = subscription.items.data[0]!;
+    const upgrade: Stripe.SubscriptionUpdateParams = { items: [{ id: item.id, price: PRICES.ENTERPRISE }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' };
+    // Pending updates take only the attributes that drive invoicing (Stripe's pending updates reference).
+    await expect(stripe.subscriptions.update(subscription.id, { ...upgrade, metadata: { plan: 'ENTERPRISE' } })).rejects.toMatchObject({
+      statusCode: 400,
+      type: 'StripeInvalidRequestError',
+      param: 'metadata',
+      message: expect.stringContaining('payment_behavior=pending_if_incomplete'),
+    });
+    await expect(stripe.subscriptions.update(subscription.id, { ...upgrade, items: [{ id: item.id, price: PRICES.ENTERPRISE, metadata: { a: 'b' } }] })).rejects.toMatchObject({
+      param: 'items[0][metadata]',
+    });
+
+    // The card declines: nothing changes but pending_update, and the update event says only that.
+    const declining = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer });
+    await stripe.customers.update(customer, { invoice_settings: { default_payment_method: declining.id } });
+    const pending = await stripe.subscriptions.update(subscription.id, upgrade);
+    expect(pending.status).toBe('active');
+    expect(pending.items.data.map((i) => i.price.id)).toEqual([item.price.id]);
+    expect(pending.metadata).toEqual(subscription.metadata);
+    expect(pending.pending_update?.subscription_items?.map((i) => i.price.id)).toEqual([PRICES.ENTERPRISE]);
+    expect(pending.pending_update?.expires_at).toBeGreaterThan(Math.floor(Date.now() / 1000) + 22 * 3600);
+    await standIn.webhooksSettled();
+    const [event] = receiver.events();
+    expect(event?.type).toBe('customer.subscription.updated');
+    expect((event?.data.object as Stripe.Subscription).items.data.map((i) => i.price.id)).toEqual([item.price.id]);
+    expect(event?.data.previous_attributes).toEqual({ pending_update: null });
+
+    // A good card: the upgrade is paid and applied, and the pending update cleared.
+    const good = await stripe.paymentMethods.attach('pm_card_visa', { customer });
+    await stripe.customers.update(customer, { invoice_settings: { default_payment_method: good.id } });
+    const applied = await stripe.subscriptions.update(subscription.id, upgrade);
+    expect(applied).toMatchObject({ status: 'active', pending_update: null });
+    expect(applied.items.data.map((i) => i.price.id)).toEqual([PRICES.ENTERPRISE]);
+  });
+
+  it('applies an invoiced upgrade whose payment fails and leaves the subscription past_due by default (allow_incomplete)', async () => {
+    const { customer, subscription } = await subscribed();
+    const declining = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer });
+    await stripe.customers.update(customer, { invoice_settings: { default_payment_method: declining.id } });
+    const item = subscription.items.data[0]!;
+    const updated = await stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: PRICES.ENTERPRISE }], proration_behavior: 'always_invoice' });
+    expect(updated).toMatchObject({ status: 'past_due' });
+    expect(updated.items.data.map((i) => i.price.id)).toEqual([PRICES.ENTERPRISE]);
+    // A downgrade owes nothing now: the declining card is not charged.
+    const down = await stripe.subscriptions.update(subscription.id, { items: [{ id: item.id, price: PRICES.STARTER }], proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' });
+    expect(down.items.data.map((i) => i.price.id)).toEqual([PRICES.STARTER]);
+    expect(down.pending_update).toBeNull();
+    await standIn.webhooksSettled();
   });
 
   it('opens a portal page where the customer cancels, sending customer.subscription.deleted', async () => {
@@ -356,6 +424,32 @@ describe('subscriptions and the customer portal', () => {
     await standIn.webhooksSettled();
     expect(receiver.events().map((e) => [e.type, (e.data.object as Stripe.Subscription).status])).toEqual([['customer.subscription.deleted', 'canceled']]);
     await expect(stripe.subscriptions.update(subscription.id, { metadata: { plan: 'PRO' } })).rejects.toMatchObject({ statusCode: 400 });
+  });
+
+  it('creates, lists and retrieves portal configurations, refuses plan switching it cannot offer, and opens sessions with one', async () => {
+    const features: Stripe.BillingPortal.ConfigurationCreateParams.Features = {
+      invoice_history: { enabled: true },
+      payment_method_update: { enabled: true },
+      subscription_cancel: { enabled: true, mode: 'immediately' },
+      subscription_update: { enabled: false },
+    };
+    const created = await stripe.billingPortal.configurations.create({ features, metadata: { owner: 'test' } });
+    expect(created).toMatchObject({ object: 'billing_portal.configuration', active: true, is_default: false, metadata: { owner: 'test' } });
+    expect(created.features.subscription_update.enabled).toBe(false);
+    expect(created.id).toMatch(/^bpc_/);
+    expect((await stripe.billingPortal.configurations.retrieve(created.id)).id).toBe(created.id);
+    const listed = await stripe.billingPortal.configurations.list({ active: true });
+    expect(listed.data.map((c) => c.id)).toEqual(expect.arrayContaining([created.id]));
+    expect(listed.data.filter((c) => c.is_default)).toHaveLength(1);
+
+    await expect(stripe.billingPortal.configurations.create({ features: { ...features, subscription_update: { enabled: true } } })).rejects.toMatchObject({
+      param: 'features[subscription_update][enabled]=true',
+    });
+    await expect(stripe.billingPortal.configurations.retrieve('bpc_nope')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+
+    const { customer } = await subscribed();
+    expect(await stripe.billingPortal.sessions.create({ customer, configuration: created.id })).toMatchObject({ configuration: created.id });
+    await expect(stripe.billingPortal.sessions.create({ customer, configuration: 'bpc_nope' })).rejects.toMatchObject({ param: 'configuration' });
   });
 
   it('refuses a portal session for an unknown customer and a cancel of another customer\'s subscription', async () => {

@@ -9,6 +9,8 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Plan } from '#shared/plan-matrix';
 import { createPortalSession } from './billing-portal.ts';
+import { attachPaymentMethod, updateCustomer } from './payment-methods.ts';
+import { createPortalConfiguration, listPortalConfigurations, retrievePortalConfiguration } from './billing-portal-configurations.ts';
 import { createCatalog } from './catalog.ts';
 import { createCheckoutSession, retrieveCheckoutSession } from './checkout-sessions.ts';
 import { parseFormParams, type Params } from './form-params.ts';
@@ -140,6 +142,11 @@ export function createStandInApp(ctx: StandInContext, secretKey: string, log: St
   app.post('/v1/subscriptions/:id', endpoint((params, c, origin) => updateSubscription(ctx, c.req.param('id')!, params, origin)));
   app.delete('/v1/subscriptions/:id', endpoint((params, c, origin) => cancelSubscriptionRequest(ctx, c.req.param('id')!, params, origin)));
   app.post('/v1/billing_portal/sessions', endpoint((params) => createPortalSession(ctx, params)));
+  app.post('/v1/billing_portal/configurations', endpoint((params) => createPortalConfiguration(ctx, params)));
+  app.get('/v1/billing_portal/configurations', endpoint((params) => listPortalConfigurations(ctx, params)));
+  app.get('/v1/billing_portal/configurations/:id', endpoint((_params, c) => retrievePortalConfiguration(ctx, c.req.param('id')!)));
+  app.post('/v1/payment_methods/:id/attach', endpoint((params, c) => attachPaymentMethod(ctx, c.req.param('id')!, params)));
+  app.post('/v1/customers/:id', endpoint((params, c) => updateCustomer(ctx, c.req.param('id')!, params)));
   app.get(
     '/v1/customers/:id',
     endpoint((_params, c) => {

@@ -13,8 +13,27 @@ export interface CustomerObject {
   email: string | null;
   name: string | null;
   description: null;
+  /** Optional only for customers saved by an older stand-in. */
+  invoice_settings?: { default_payment_method: string | null };
   livemode: false;
   metadata: Record<string, string>;
+}
+
+export interface PaymentMethodObject {
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  card: { brand: 'visa'; country: 'US'; exp_month: number; exp_year: number; funding: 'credit'; last4: string };
+  created: number;
+  customer: string | null;
+  livemode: false;
+  metadata: Record<string, string>;
+}
+
+/** What the stand-in knows of a card beyond its object: whether charging it fails (Stripe's test cards). */
+export interface PaymentMethodRecord {
+  paymentMethod: PaymentMethodObject;
+  chargesFail: boolean;
 }
 
 export interface CheckoutSessionObject {
@@ -83,10 +102,21 @@ export interface SubscriptionObject {
   latest_invoice: null;
   livemode: false;
   metadata: Record<string, string>;
+  /** Changes waiting for their invoice to be paid (payment_behavior=pending_if_incomplete); optional only for older saved state. */
+  pending_update?: PendingUpdate | null;
   start_date: number;
   status: SubscriptionStatus;
   trial_end: null;
   trial_start: null;
+}
+
+/** Stripe's `pending_update` hash: what the subscription becomes once the update's invoice is paid. */
+export interface PendingUpdate {
+  billing_cycle_anchor: null;
+  expires_at: number;
+  subscription_items: SubscriptionItemObject[];
+  trial_end: null;
+  trial_from_plan: null;
 }
 
 export interface PortalSessionObject {
@@ -101,6 +131,30 @@ export interface PortalSessionObject {
   on_behalf_of: null;
   return_url: string | null;
   url: string;
+}
+
+/** A customer portal configuration: which features the portal page offers. */
+export interface PortalConfigurationObject {
+  id: string;
+  object: 'billing_portal.configuration';
+  active: boolean;
+  application: null;
+  business_profile: { headline: string | null; privacy_policy_url: string | null; terms_of_service_url: string | null };
+  created: number;
+  default_return_url: string | null;
+  features: {
+    customer_update: { enabled: boolean; allowed_updates: string[] };
+    invoice_history: { enabled: boolean };
+    payment_method_update: { enabled: boolean };
+    subscription_cancel: { enabled: boolean; mode: 'at_period_end' | 'immediately'; proration_behavior: 'always_invoice' | 'create_prorations' | 'none' };
+    subscription_update: { enabled: boolean; default_allowed_updates: string[]; products: []; proration_behavior: 'always_invoice' | 'create_prorations' | 'none' };
+  };
+  is_default: boolean;
+  livemode: false;
+  login_page: { enabled: false; url: null };
+  metadata: Record<string, string>;
+  name: string | null;
+  updated: number;
 }
 
 /** The hosted page is reached by a token in its URL, not by the session id. */
@@ -138,6 +192,8 @@ const StateFileSchema = z.object({
   portalSessions: z.array(z.record(z.string(), z.unknown())),
   events: z.array(z.record(z.string(), z.unknown())),
   idempotency: z.array(z.record(z.string(), z.unknown())),
+  paymentMethods: z.array(z.record(z.string(), z.unknown())).default([]),
+  portalConfigurations: z.array(z.record(z.string(), z.unknown())).default([]),
 });
 
 /** Events older than this many are dropped from memory (Stripe keeps 30 days; a dev session needs less). */
@@ -150,6 +206,9 @@ export class StripeState {
   readonly portalSessions = new Map<string, PortalRecord>();
   readonly events: EventObject[] = [];
   readonly idempotency = new Map<string, IdempotentRecord>();
+  readonly paymentMethods = new Map<string, PaymentMethodRecord>();
+  /** Created through the API; the default configuration is not stored (billing-portal.ts). */
+  readonly portalConfigurations = new Map<string, PortalConfigurationObject>();
 
   private constructor(private readonly file: string | undefined) {}
 
@@ -172,6 +231,8 @@ export class StripeState {
     for (const p of saved.portalSessions as unknown as PortalRecord[]) state.portalSessions.set(p.token, p);
     state.events.push(...(saved.events as unknown as EventObject[]));
     for (const r of saved.idempotency as unknown as IdempotentRecord[]) state.idempotency.set(`${r.scope}\n${r.key}`, r);
+    for (const p of saved.paymentMethods as unknown as PaymentMethodRecord[]) state.paymentMethods.set(p.paymentMethod.id, p);
+    for (const c of saved.portalConfigurations as unknown as PortalConfigurationObject[]) state.portalConfigurations.set(c.id, c);
     return state;
   }
 
@@ -187,6 +248,8 @@ export class StripeState {
       portalSessions: [...this.portalSessions.values()],
       events: this.events,
       idempotency: [...this.idempotency.values()],
+      paymentMethods: [...this.paymentMethods.values()],
+      portalConfigurations: [...this.portalConfigurations.values()],
     });
     const temporary = `${this.file}.tmp`;
     writeFileSync(temporary, body, { mode: 0o600 });

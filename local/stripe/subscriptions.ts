@@ -1,11 +1,15 @@
 // Subscriptions over the API: list (newest first, canceled ones only when asked), retrieve, update
 // (change an item's price or quantity, metadata, cancel at period end) and cancel, each change sent
-// as the event Stripe sends for it.
+// as the event Stripe sends for it. An update with proration_behavior=always_invoice that costs more
+// charges the customer's card at once; if the card declines, payment_behavior decides (Stripe's "pending
+// updates"): allow_incomplete (the default) applies the change and leaves the subscription past_due,
+// pending_if_incomplete applies nothing and keeps the change in `pending_update` until paid.
 import { z } from 'zod';
 import type { Params } from './form-params.ts';
+import { chargeCustomer } from './payment-methods.ts';
 import { HOSTED_PAGE, type RequestOrigin, type StandInContext } from './stand-in-context.ts';
 import { StripeApiError } from './stripe-errors.ts';
-import { nowSeconds, snapshot, stripeId, type SubscriptionObject, type SubscriptionStatus } from './stripe-state.ts';
+import { nowSeconds, snapshot, stripeId, type SubscriptionItemObject, type SubscriptionObject, type SubscriptionStatus } from './stripe-state.ts';
 import { booleanParam, expandParam, integerParam, mergeMetadata, metadataParam, text, validateParams } from './validate-params.ts';
 
 const STATUSES = ['active', 'all', 'canceled', 'ended', 'incomplete', 'incomplete_expired', 'past_due', 'paused', 'trialing', 'unpaid'] as const;
@@ -38,6 +42,8 @@ const UpdateSchema = z.strictObject({
     .optional(),
   metadata: metadataParam().optional(),
   proration_behavior: z.enum(['always_invoice', 'create_prorations', 'none']).optional(),
+  // default_incomplete and error_if_incomplete are documented too; refused below rather than ignored.
+  payment_behavior: z.enum(['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete']).optional(),
   cancel_at_period_end: booleanParam().optional(),
   expand: expandParam(['customer']).optional(),
 });
@@ -45,9 +51,18 @@ const UpdateSchema = z.strictObject({
 const UPDATE_NOT_IMPLEMENTED = [
   'add_invoice_items', 'application_fee_percent', 'automatic_tax', 'billing_cycle_anchor', 'billing_schedules', 'billing_thresholds', 'cancel_at',
   'cancellation_details', 'collection_method', 'days_until_due', 'default_payment_method', 'default_source', 'default_tax_rates', 'description',
-  'discounts', 'invoice_settings', 'off_session', 'on_behalf_of', 'pause_collection', 'payment_behavior', 'payment_settings',
+  'discounts', 'invoice_settings', 'off_session', 'on_behalf_of', 'pause_collection', 'payment_settings',
   'pending_invoice_item_interval', 'proration_date', 'transfer_data', 'trial_end', 'trial_from_plan', 'trial_settings',
 ];
+
+/**
+ * What a pending update may change (Stripe's pending updates reference, "supported attributes"): anything
+ * else, metadata included, is refused with payment_behavior=pending_if_incomplete.
+ */
+const PENDING_UPDATE_PARAMS = new Set(['expand', 'payment_behavior', 'proration_behavior', 'proration_date', 'billing_cycle_anchor', 'items', 'trial_end', 'trial_from_plan', 'add_invoice_items']);
+const PENDING_UPDATE_ITEM_PARAMS = new Set(['id', 'price', 'quantity']);
+/** Stripe discards a pending update that is not paid within 23 hours. */
+const PENDING_UPDATE_LIFETIME_SECONDS = 23 * 60 * 60;
 
 const CancelSchema = z.strictObject({
   invoice_now: booleanParam().optional(),
@@ -93,7 +108,9 @@ export function retrieveSubscription(ctx: StandInContext, id: string, params: Pa
 }
 
 export function updateSubscription(ctx: StandInContext, id: string, params: Params, origin: RequestOrigin): Record<string, unknown> {
+  if (params.payment_behavior === 'pending_if_incomplete') refuseUnsupportedPendingParams(params);
   const p = validateParams(UpdateSchema, params, { notImplemented: UPDATE_NOT_IMPLEMENTED });
+  if (p.payment_behavior === 'default_incomplete' || p.payment_behavior === 'error_if_incomplete') throw StripeApiError.notImplemented(`payment_behavior=${p.payment_behavior}`);
   const subscription = find(ctx, id);
   if (ENDED.has(subscription.status)) {
     throw StripeApiError.invalidRequest(`You cannot update a subscription that is \`${subscription.status}\`.`, undefined, undefined);
@@ -136,9 +153,29 @@ export function updateSubscription(ctx: StandInContext, id: string, params: Para
   });
   if (items.length === 0) throw StripeApiError.invalidRequest('A subscription must have at least one active price.', 'items');
 
-  // proration_behavior is accepted and checked; the stand-in issues no invoices, so nothing is prorated.
+  // The stand-in keeps no invoice objects: an invoiced update is one charge of the customer's card, owed
+  // when the new items cost more per period than the old (a cheaper plan leaves a credit instead).
+  const owes = p.proration_behavior === 'always_invoice' && periodAmount(items) > periodAmount(subscription.items.data);
+  const customer = ctx.state.customers.get(subscription.customer);
+  const paid = !owes || (customer !== undefined && chargeCustomer(ctx, customer));
+  if (!paid && p.payment_behavior === 'pending_if_incomplete') {
+    subscription.pending_update = {
+      billing_cycle_anchor: null,
+      expires_at: now + PENDING_UPDATE_LIFETIME_SECONDS,
+      subscription_items: items,
+      trial_end: null,
+      trial_from_plan: null,
+    };
+    const previous = changedAttributes(before, subscription);
+    ctx.state.save();
+    if (Object.keys(previous).length > 0) ctx.emit('customer.subscription.updated', subscription, origin, previous);
+    return render(ctx, subscription, p.expand?.includes('customer') ?? false);
+  }
   subscription.items = { ...subscription.items, data: items, total_count: items.length };
   subscription.metadata = mergeMetadata(subscription.metadata, p.metadata);
+  // A paid update replaces any earlier pending one; an unpaid allow_incomplete one leaves the invoice open.
+  if (owes) subscription.pending_update = null;
+  if (!paid) subscription.status = 'past_due';
   if (p.cancel_at_period_end !== undefined) {
     subscription.cancel_at_period_end = p.cancel_at_period_end;
     subscription.cancel_at = p.cancel_at_period_end ? (items[0]?.current_period_end ?? null) : null;
@@ -165,6 +202,26 @@ export function cancelSubscription(ctx: StandInContext, subscription: Subscripti
   subscription.ended_at = now;
   ctx.state.save();
   ctx.emit('customer.subscription.deleted', subscription, origin);
+}
+
+function refuseUnsupportedPendingParams(params: Params): void {
+  const refused = Object.keys(params).filter((name) => !PENDING_UPDATE_PARAMS.has(name));
+  const items = Array.isArray(params.items) ? params.items : [];
+  items.forEach((item, i) => {
+    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+      for (const name of Object.keys(item)) if (!PENDING_UPDATE_ITEM_PARAMS.has(name)) refused.push(`items[${i}][${name}]`);
+    }
+  });
+  if (refused.length === 0) return;
+  throw StripeApiError.invalidRequest(
+    `The following parameters cannot be used with \`payment_behavior=pending_if_incomplete\`: ${refused.join(', ')}. See https://stripe.com/docs/billing/subscriptions/pending-updates-reference#supported-attributes for the parameters pending updates support.`,
+    refused[0],
+  );
+}
+
+/** What the items cost per period, in the smallest currency unit. */
+function periodAmount(items: readonly SubscriptionItemObject[]): number {
+  return items.reduce((sum, item) => sum + item.price.unit_amount * item.quantity, 0);
 }
 
 function find(ctx: StandInContext, id: string): SubscriptionObject {

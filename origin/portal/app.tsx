@@ -16,6 +16,7 @@ import { createMetrics, type Metrics } from '../common/metrics.ts';
 import { loadStaticAssets } from '../common/static-assets.ts';
 import { touchAccount } from './accounts.ts';
 import { checkoutRoutes, type CheckoutConfig } from './billing/checkout-routes.tsx';
+import type { PlanPrices } from './billing/purchase-path.ts';
 import { knownCustomerId } from './billing/known-customer.ts';
 import { STRIPE_HOSTED_ORIGINS } from './billing/stripe-client.ts';
 import { signupRoutes, SIGNUP_PUBLIC_PATHS } from './billing/signup-routes.tsx';
@@ -43,6 +44,8 @@ export interface PortalDeps {
    */
   billing?: {
     webhookSecret?: string;
+    /** The price of each plan, which the webhook reads subscriptions' plans from; default `checkout.prices`. */
+    prices?: PlanPrices;
     toleranceSeconds?: number;
     checkout?: CheckoutConfig;
     /** Called when a webhook enqueued a provisioning job (the outbox worker's kick). */
@@ -69,6 +72,7 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
       stripeWebhookRoutes({
         db: deps.database.db,
         webhookSecret: deps.billing?.webhookSecret,
+        prices: deps.billing?.prices ?? checkout?.prices,
         toleranceSeconds: deps.billing?.toleranceSeconds,
         onEnqueued: deps.billing?.onEnqueued,
       }),
@@ -88,7 +92,7 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
   });
 
   app.get('/plans', async (c) => {
-    const { name, username, plan, email, emailVerified } = c.var.assertion;
+    const { name, username, plan, email, emailVerified, sub } = c.var.assertion;
     // Only a registry id is honoured; anything else is ignored rather than echoed.
     const wanted = deps.instances.find((i) => i.id === c.req.query('instance')) ?? null;
     const offers = planOffers(deps.planMatrix, deps.instances, plan, wanted?.id ?? null);
@@ -96,7 +100,7 @@ export function createPortalApp(deps: PortalDeps): Hono<BaseEnv> {
       ? null
       : !emailVerified
         ? { unverifiedEmail: email }
-        : { attempt: randomBytes(16).toString('base64url'), canManage: (await knownCustomerId(deps.database.db, email)) !== null };
+        : { attempt: randomBytes(16).toString('base64url'), canManage: (await knownCustomerId(deps.database.db, email, sub)) !== null };
     return c.html(
       <PlansPage name={name || username} plan={plan} offers={offers} wantedTitle={wanted ? (wanted.title ?? wanted.id) : null} billing={billing} />,
     );

@@ -1,7 +1,7 @@
 // The portal database: accounts seen through the edge, Stripe billing state and its provisioning outbox,
 // and an audit log of what the platform did.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Plan } from '#shared/plan-matrix';
 import type { ProvisioningIntent } from './billing/subscription-state.ts';
 
@@ -49,6 +49,8 @@ export const subscriptions = pgTable(
   'subscriptions',
   {
     customerId: text('customer_id').primaryKey(),
+    /** The Stripe subscription of the newest event applied: once it has ended, its later events grant nothing. */
+    subscriptionId: text('subscription_id'),
     email: text('email'),
     name: text('name'),
     plan: text('plan').$type<Plan>(),
@@ -56,6 +58,10 @@ export const subscriptions = pgTable(
     /** `created` (epoch seconds) of the newest event applied; an older one changes nothing. */
     lastEventCreated: bigint('last_event_created', { mode: 'number' }).notNull(),
     lastEventId: text('last_event_id').notNull(),
+    /** The portal user (edge `sub`) who started this customer's Checkout (its client_reference_id); null when bought signed out. */
+    checkoutUserSub: text('checkout_user_sub'),
+    /** The Keycloak user the provisioner granted this customer's plan to, so a revoke finds them even after an email change. */
+    keycloakUserId: text('keycloak_user_id'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('subscriptions_email_lower_idx').on(sql`lower(${t.email})`)],
@@ -103,5 +109,23 @@ export const setPasswordEmails = pgTable('set_password_emails', {
   sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const portalSchema = { accounts, auditLog, stripeEvents, subscriptions, provisioningOutbox, welcomeEmails, setPasswordEmails };
+/**
+ * The plan groups the portal itself added a Keycloak user to. Only these are ever removed by the portal: a
+ * plan group an administrator set is not the portal's, whatever someone buys or cancels with that email.
+ * Written before the group is added, deleted after it is left, so a crash leaves a record and never an
+ * untracked group.
+ */
+export const planGrants = pgTable(
+  'plan_grants',
+  {
+    userId: text('user_id').notNull(),
+    plan: text('plan').$type<Plan>().notNull(),
+    /** The Stripe customer whose job granted it (for the audit trail; the grant is the user's). */
+    customerId: text('customer_id').notNull(),
+    grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.plan] })],
+);
+
+export const portalSchema = { accounts, auditLog, stripeEvents, subscriptions, provisioningOutbox, welcomeEmails, setPasswordEmails, planGrants };
 export type PortalSchema = typeof portalSchema;

@@ -19,6 +19,7 @@ import { captureLogger } from './helpers/instance-harness.ts';
 
 const SECRET = `whsec_${randomBytes(16).toString('hex')}`;
 const T0 = 1_780_000_000; // event `created` values: seconds, as Stripe sends them
+const PRICES = { STARTER: 'price_starter_m', PRO: 'price_pro_m', ENTERPRISE: 'price_enterprise_m' } as const;
 
 interface Harness {
   testDb: TestDatabase;
@@ -42,7 +43,7 @@ async function harness(options: { secret?: string } = { secret: SECRET }): Promi
     planMatrix: { STARTER: ['instance1'], PRO: ['instance1'], ENTERPRISE: ['instance1'] },
     publicUrlPattern: 'http://{host}.wikiplatform.localhost:8787',
     metrics: createMetrics({ instance: 'portal' }),
-    billing: { webhookSecret: options.secret },
+    billing: { webhookSecret: options.secret, prices: PRICES },
   });
   const close = async () => {
     await database.close();
@@ -77,10 +78,12 @@ function checkoutCompleted(customer: string, plan: string, created = T0, email =
   );
 }
 
-function subscriptionEvent(type: string, customer: string, status: string, plan: string, created: number) {
+/** A subscription billing `plan`'s price; `metadataPlan` is what its metadata claims (the plan by default). */
+function subscriptionEvent(type: string, customer: string, status: string, plan: Plan, created: number, metadataPlan: string = plan) {
+  const item = { id: `si_${customer}`, object: 'subscription_item', price: { id: PRICES[plan], object: 'price' }, quantity: 1 };
   return stripeEvent(
     type,
-    { id: `sub_${customer}`, object: 'subscription', customer, status, cancel_at_period_end: false, items: { object: 'list', data: [] }, metadata: { plan } },
+    { id: `sub_${customer}`, object: 'subscription', customer, status, cancel_at_period_end: false, items: { object: 'list', data: [item] }, metadata: { plan: metadataPlan } },
     created,
   );
 }
@@ -292,6 +295,17 @@ describe('POST /webhooks/stripe', () => {
     const { subscription, jobs } = await rowsFor(h, customer);
     expect(subscription).toMatchObject({ plan: 'PRO', email: `${customer}@example.com` });
     expect(jobs.map((j) => j.intent)).toMatchObject([{ action: 'grant', plan: 'PRO' }]);
+  });
+
+  it('grants the plan a subscription\'s price pays for, not the better one its metadata names, and records the disagreement', async () => {
+    const customer = uid('cus');
+    await deliver(h, checkoutCompleted(customer, 'STARTER', T0));
+    const event = subscriptionEvent('customer.subscription.updated', customer, 'active', 'STARTER', T0 + 10, 'ENTERPRISE');
+    expect((await deliver(h, event)).status).toBe(200);
+    const { subscription, jobs, audit } = await rowsFor(h, customer);
+    expect(subscription).toMatchObject({ plan: 'STARTER', lastEventId: event.id });
+    expect(jobs.map((j) => j.intent)).toMatchObject([{ action: 'grant', plan: 'STARTER' }]);
+    expect(audit.at(-1)).toMatchObject({ action: 'billing.subscription_changed', details: { eventId: event.id, plan: 'STARTER', metadataPlanIgnored: 'ENTERPRISE' } });
   });
 
   it('stores an unknown event type and answers 200 without a job', async () => {

@@ -6,7 +6,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../local/ports.ts';
 import { createStripeClient } from '../../origin/portal/billing/stripe-client.ts';
-import { subscriptions } from '../../origin/portal/schema.ts';
+import { provisioningOutbox, subscriptions } from '../../origin/portal/schema.ts';
 import { attempt, buyer, payOnHostedPage, PRICES, startBillingHarness, STRIPE_KEY, type BillingHarness } from './helpers/billing-harness.ts';
 
 let h: BillingHarness;
@@ -215,6 +215,51 @@ describe('POST /billing/checkout', () => {
     await h.standIn.webhooksSettled();
   });
 
+  it('upgrades only once the upgrade is paid: a declined card leaves the plan, the subscription and what is provisioned as they were', async () => {
+    const { who, customer } = await subscriber('STARTER');
+    const card = async (testCard: string) => {
+      const pm = await stripe.paymentMethods.attach(testCard, { customer });
+      await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+    };
+    const grants = async () =>
+      (await h.database.db.select().from(provisioningOutbox).where(eq(provisioningOutbox.customerId, customer)).orderBy(provisioningOutbox.id)).map((j) =>
+        j.intent.action === 'grant' ? j.intent.plan : j.intent.action,
+      );
+
+    await card('pm_card_chargeCustomerFail');
+    const declined = await h.portal.request('/billing/checkout', { as: who, form: { plan: 'ENTERPRISE', attempt: attempt() } });
+    expect(declined.status).toBe(402);
+    expect(await declined.json()).toMatchObject({ error: { code: 'payment_declined', message: expect.stringContaining('stays STARTER') } });
+    await h.standIn.webhooksSettled();
+    const [live] = (await stripe.subscriptions.list({ customer })).data;
+    expect(live!.items.data.map((i) => i.price.id)).toEqual([PRICES.STARTER]);
+    expect(live!.status).toBe('active');
+    const [row] = await h.database.db.select().from(subscriptions).where(eq(subscriptions.customerId, customer));
+    expect(row).toMatchObject({ plan: 'STARTER', status: 'active' });
+    expect(await grants()).toEqual(['STARTER']);
+
+    await card('pm_card_visa');
+    const paid = await h.portal.request('/billing/checkout', { as: who, form: { plan: 'ENTERPRISE', attempt: attempt() } });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe('/billing/done?plan=ENTERPRISE');
+    await h.standIn.webhooksSettled();
+    const [after] = await h.database.db.select().from(subscriptions).where(eq(subscriptions.customerId, customer));
+    expect(after).toMatchObject({ plan: 'ENTERPRISE', status: 'active' });
+    expect(await grants()).toEqual(['STARTER', 'ENTERPRISE']);
+    expect((await stripe.subscriptions.retrieve(live!.id)).metadata).toEqual({ plan: 'ENTERPRISE' });
+  });
+
+  it('downgrades at once, since nothing is owed now, even with a card that would decline', async () => {
+    const { who, customer } = await subscriber('ENTERPRISE');
+    const pm = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer });
+    await stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+    const res = await h.portal.request('/billing/checkout', { as: who, form: { plan: 'STARTER', attempt: attempt() } });
+    expect(res.status).toBe(303);
+    await h.standIn.webhooksSettled();
+    const [row] = await h.database.db.select().from(subscriptions).where(eq(subscriptions.customerId, customer));
+    expect(row).toMatchObject({ plan: 'STARTER', status: 'active' });
+  });
+
   it('changes nothing when a subscriber asks for the plan they already pay for', async () => {
     const { who, customer } = await subscriber('STARTER');
     const events = h.standIn.snapshot().events.length;
@@ -253,6 +298,45 @@ describe('POST /billing/manage', () => {
     expect(portalSession).toMatchObject({ customer, return_url: 'http://app.wikiplatform.localhost:8787/plans' });
   });
 
+  it('opens the customer portal with a configuration of its own that offers no plan switching, made once', async () => {
+    const { who } = await subscriber('PRO');
+    const opened = async () => {
+      const res = await h.portal.request('/billing/manage', { as: who, form: {} });
+      expect(res.status).toBe(303);
+      return String(h.standIn.snapshot().portalSessions.find((p) => p.url === res.headers.get('location'))?.configuration);
+    };
+    const first = await opened();
+    const configuration = await stripe.billingPortal.configurations.retrieve(first);
+    expect(configuration).toMatchObject({ is_default: false, features: { subscription_update: { enabled: false }, subscription_cancel: { enabled: true } } });
+    expect(await opened()).toBe(first);
+    // Another portal process finds it rather than making a second.
+    const other = await h.portalWith({}).request('/billing/manage', { as: who, form: {} });
+    expect(h.standIn.snapshot().portalSessions.find((p) => p.url === other.headers.get('location'))?.configuration).toBe(first);
+    expect((await stripe.billingPortal.configurations.list({ active: true })).data.filter((c) => !c.is_default)).toHaveLength(1);
+  });
+
+
+  it('opens the billing of the customer whose Checkout the user started, not a newer one someone bought signed out with their email', async () => {
+    const { who, customer } = await subscriber('ENTERPRISE');
+    // A stranger, not signed in, buys STARTER at Checkout typing the subscriber's address.
+    const stranger = await stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: PRICES.STARTER, quantity: 1 }],
+      customer_email: who.email,
+      metadata: { plan: 'STARTER' },
+      subscription_data: { metadata: { plan: 'STARTER' } },
+      success_url: 'http://app.wikiplatform.localhost:8787/signup/done',
+    });
+    expect((await payOnHostedPage(stranger.url!)).status).toBe(303);
+    await h.standIn.webhooksSettled();
+    const rows = await h.database.db.select().from(subscriptions).where(eq(subscriptions.email, who.email));
+    expect(rows).toHaveLength(2);
+
+    const res = await h.portal.request('/billing/manage', { as: who, form: {} });
+    expect(res.status).toBe(303);
+    const [portalSession] = h.standIn.snapshot().portalSessions.filter((p) => p.url === res.headers.get('location'));
+    expect(portalSession?.customer).toBe(customer);
+  });
 
   it('refuses a subscriber whose session says the email is unverified (an address set on another account) with 403, opening no portal session', async () => {
     const { who } = await subscriber('PRO');

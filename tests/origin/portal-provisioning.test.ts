@@ -1,11 +1,16 @@
 // The provisioner the portal runs, on real parts: the outbox in Postgres, Keycloak's admin API as the
 // local IdP serves it (through the official admin client), and Mailgun's API as its stand-in serves it.
 // What matters is what a retried or repeated job does: nothing twice.
+import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAssertionVerifier } from '#shared/edge-assertion';
 import type { Plan } from '#shared/plan-matrix';
 import { openDatabase, runMigrations, type Database } from '../../origin/common/database.ts';
+import { createMetrics } from '../../origin/common/metrics.ts';
 import { MIGRATIONS } from '../../origin/migrations.ts';
+import { createPortalApp } from '../../origin/portal/app.tsx';
 import { processOutbox } from '../../origin/portal/billing/outbox.ts';
 import { KeycloakUserDirectory } from '../../origin/portal/provisioning/keycloak-directory.ts';
 import { MailgunMailer } from '../../origin/portal/provisioning/mailgun-mailer.ts';
@@ -14,6 +19,8 @@ import { auditLog, portalSchema, provisioningOutbox, subscriptions, welcomeEmail
 import { adminClient, EDGE, PORTAL, REALM, removeTempDirs, startTestIdp, tempDir, type TestIdp } from '../../local/idp/idp-test-kit.ts';
 import { startMailgun, type MailgunHandle } from '../../local/mailgun/mailgun-server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { createTestEdge } from './helpers/edge-keys.ts';
+import { captureLogger } from './helpers/instance-harness.ts';
 
 const MAIL_DOMAIN = 'mg.wikiplatform.localhost';
 const MAIL_KEY = 'mailgun-key-for-tests';
@@ -29,6 +36,9 @@ let testDb: TestDatabase;
 let database: Database<PortalSchema>;
 let idp: TestIdp;
 let mailgun: MailgunHandle;
+let portal: ReturnType<typeof createPortalApp>;
+const WEBHOOK_SECRET = `whsec_${randomBytes(16).toString('hex')}`;
+const PRICES = { STARTER: 'price_starter_m', PRO: 'price_pro_m', ENTERPRISE: 'price_enterprise_m' } as const;
 
 beforeAll(async () => {
   testDb = await createTestDatabase('portal_provisioning');
@@ -36,6 +46,17 @@ beforeAll(async () => {
   database = openDatabase(testDb.url, portalSchema, { max: 4 });
   idp = await startTestIdp();
   mailgun = await startMailgun({ port: 0, apiKey: MAIL_KEY, domain: MAIL_DOMAIN, dataDir: await tempDir() });
+  const edge = await createTestEdge();
+  portal = createPortalApp({
+    database,
+    logger: captureLogger([]),
+    verify: createAssertionVerifier(edge.jwks),
+    instances: INSTANCES,
+    planMatrix: MATRIX,
+    publicUrlPattern: PATTERN,
+    metrics: createMetrics({ instance: 'portal' }),
+    billing: { webhookSecret: WEBHOOK_SECRET, prices: PRICES },
+  });
 });
 afterAll(async () => {
   await mailgun?.close();
@@ -66,6 +87,39 @@ async function planGroupsOf(email: string): Promise<string[]> {
   return user ? (await kc.users.listGroups({ id: user.id! })).map((g) => g.path!).sort() : [];
 }
 
+/** A Stripe event signed as Stripe signs it, delivered to the portal's webhook. */
+async function deliver(type: string, object: Record<string, unknown>, created: number): Promise<void> {
+  const event = { id: `evt_${randomBytes(8).toString('hex')}`, object: 'event', api_version: '2025-10-29.clover', created, livemode: false, type, data: { object } };
+  const payload = JSON.stringify(event);
+  const res = await portal.request('/webhooks/stripe', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+    body: payload,
+  });
+  expect(res.status).toBe(200);
+}
+
+const checkoutCompleted = (customer: string, email: string, plan: Plan) => ({
+  id: `cs_test_${randomBytes(8).toString('hex')}`,
+  object: 'checkout.session',
+  mode: 'subscription',
+  status: 'complete',
+  payment_status: 'paid',
+  customer,
+  customer_details: { email, name: null },
+  subscription: `sub_${customer}`,
+  metadata: { plan },
+});
+
+const subscriptionDeleted = (customer: string, plan: Plan) => ({
+  id: `sub_${customer}`,
+  object: 'subscription',
+  customer,
+  status: 'canceled',
+  items: { object: 'list', data: [{ id: `si_${customer}`, object: 'subscription_item', price: { id: PRICES[plan], object: 'price' } }] },
+  metadata: { plan },
+});
+
 async function enqueue(customerId: string, intent: { action: 'grant'; plan: Plan; email: string; name: string | null } | { action: 'revoke'; email: string }) {
   await database.db.insert(provisioningOutbox).values({ customerId, eventId: `evt_${Math.random().toString(36).slice(2)}`, intent: { ...intent, customerId } as never });
 }
@@ -91,9 +145,10 @@ describe('the provisioner over Keycloak admin and Mailgun', () => {
     expect(setPasswordEmailsTo('ada@example.test')).toHaveLength(1);
   });
 
-  it('welcomes an existing account (a demo user buying a plan) without a set-password email', async () => {
+  it('welcomes an existing account (a demo user buying a plan) without a set-password email, leaving the plan group it had', async () => {
     await provisioner().grant({ email: 'starter@demo.wikiplatform.localhost', name: null, plan: 'PRO', customerId: 'cus_demo' });
-    expect(await planGroupsOf('starter@demo.wikiplatform.localhost')).toEqual(['/PRO']);
+    // STARTER came with the realm, not from the portal: it stays, and the best plan (PRO) is what counts.
+    expect(await planGroupsOf('starter@demo.wikiplatform.localhost')).toEqual(['/PRO', '/STARTER']);
     expect(setPasswordEmailsTo('starter@demo.wikiplatform.localhost')).toHaveLength(0);
     const [welcome] = await welcomesTo('starter@demo.wikiplatform.localhost');
     expect(welcome?.text).not.toMatch(/set (a|your) password/i);
@@ -170,5 +225,36 @@ describe('the provisioner over Keycloak admin and Mailgun', () => {
     await subscription('cus_vera_a', 'ENTERPRISE', 'canceled');
     await provisioner().revoke({ email: 'vera@example.test', customerId: 'cus_vera_a' });
     expect(await planGroupsOf('vera@example.test')).toEqual([]);
+  });
+
+  it('never takes a plan an administrator set: a signed-out purchase with that user\'s email adds its plan beside it, and its end removes only that', async () => {
+    const kc = await adminClient(idp.idp);
+    const { id } = await kc.users.create({ username: 'victor', email: 'victor@example.test', enabled: true, emailVerified: true });
+    const [enterprise] = await kc.groups.find({ search: 'ENTERPRISE', exact: true });
+    await kc.users.addToGroup({ id, groupId: enterprise!.id! });
+
+    // Someone, not signed in, buys STARTER at Checkout typing Victor's address: a new Stripe customer.
+    const T = Math.floor(Date.now() / 1000);
+    await deliver('checkout.session.completed', checkoutCompleted('cus_stranger', 'victor@example.test', 'STARTER'), T);
+    expect(await processOutbox({ db: database.db, provisioner: provisioner() })).toEqual({ applied: 1, failed: 0 });
+    expect(await planGroupsOf('victor@example.test')).toEqual(['/ENTERPRISE', '/STARTER']);
+
+    // The stranger's subscription ends (cancelled, or a renewal that failed for good).
+    await deliver('customer.subscription.deleted', subscriptionDeleted('cus_stranger', 'STARTER'), T + 1);
+    expect(await processOutbox({ db: database.db, provisioner: provisioner() })).toEqual({ applied: 1, failed: 0 });
+    expect(await planGroupsOf('victor@example.test')).toEqual(['/ENTERPRISE']);
+  });
+
+  it('revokes from the user the plan was granted to even after an administrator changed their email', async () => {
+    const T = Math.floor(Date.now() / 1000);
+    await deliver('checkout.session.completed', checkoutCompleted('cus_wanda', 'wanda@example.test', 'PRO'), T);
+    expect(await processOutbox({ db: database.db, provisioner: provisioner() })).toEqual({ applied: 1, failed: 0 });
+    const kc = await adminClient(idp.idp);
+    const [wanda] = await kc.users.find({ email: 'wanda@example.test', exact: true });
+    await kc.users.update({ id: wanda!.id! }, { email: 'wanda@elsewhere.test' });
+
+    await deliver('customer.subscription.deleted', subscriptionDeleted('cus_wanda', 'PRO'), T + 1);
+    expect(await processOutbox({ db: database.db, provisioner: provisioner() })).toEqual({ applied: 1, failed: 0 });
+    expect(await planGroupsOf('wanda@elsewhere.test')).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { publicUrl } from '../../common/public-url.ts';
 import { BillingDonePage } from '../views/billing-done.tsx';
 import { formFields, smallForm } from './billing-form.ts';
 import { knownCustomerId } from './known-customer.ts';
+import { cachedPortalConfiguration } from './portal-configuration.ts';
 import { checkoutIdempotencyKey, choosePurchasePath, type LiveSubscription, type PlanPrices, type PurchasePath } from './purchase-path.ts';
 import type { PortalDb } from './record-stripe-event.ts';
 import { callStripe, stripeFailure } from './stripe-failure.ts';
@@ -60,6 +61,7 @@ const PORTAL_HOST = 'app';
 export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
   const app = new Hono<BaseEnv>();
   const portalUrl = (path: string) => publicUrl(options.publicUrlPattern, PORTAL_HOST, path);
+  const portalConfiguration = options.checkout ? cachedPortalConfiguration(options.checkout.stripe) : null;
   const configured = (): CheckoutConfig => {
     if (!options.checkout) throw new AppError('billing_not_configured', 'Billing is not configured on this portal: STRIPE_SECRET_KEY and the plan prices are not set.');
     return options.checkout;
@@ -71,7 +73,7 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
     const { sub } = c.var.assertion;
     const email = billingEmail(c.var.assertion);
     const log = c.var.log;
-    const customer = await knownCustomerId(options.db, email);
+    const customer = await knownCustomerId(options.db, email, sub);
     const subscriptions = customer ? await liveSubscriptions(stripe, customer, log) : null;
     // A customer Stripe no longer knows (a reset test account) buys afresh, by email.
     const path: PurchasePath = subscriptions ? choosePurchasePath(plan, subscriptions, prices) : { kind: 'checkout' };
@@ -102,15 +104,31 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
         return c.redirect(session.url, 303);
       }
       case 'switch': {
-        // The price and metadata.plan change in one call, so the update event carries the new plan.
-        await callStripe(log, 'subscriptions.update', () =>
-          stripe.subscriptions.update(path.subscriptionId, {
-            items: [{ id: path.itemId, price: prices[plan] }],
-            metadata: { plan },
-            proration_behavior: 'create_prorations',
-          }),
+        const items = [{ id: path.itemId, price: prices[plan] }];
+        if (!path.upgrade) {
+          // Nothing is owed now (a credit at the next invoice): price and label change at once.
+          await callStripe(log, 'subscriptions.update', () =>
+            stripe.subscriptions.update(path.subscriptionId, { items, metadata: { plan }, proration_behavior: 'create_prorations' }),
+          );
+          log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'subscription switched');
+          return c.redirect(`/billing/done?plan=${plan}`, 303);
+        }
+        // Invoiced now, and applied by Stripe only once paid (purchase-path.ts says why).
+        const updated = await callStripe(log, 'subscriptions.update', () =>
+          stripe.subscriptions.update(path.subscriptionId, { items, proration_behavior: 'always_invoice', payment_behavior: 'pending_if_incomplete' }),
         );
-        log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'subscription switched');
+        if (updated.pending_update) {
+          log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'upgrade payment declined');
+          throw new AppError(
+            'payment_declined',
+            `The payment for ${plan} was declined, so your plan stays ${path.from ?? 'as it is'}. Update your card under "Manage billing", then try again.`,
+          );
+        }
+        log.info({ plan, from: path.from, subscription: path.subscriptionId }, 'subscription upgraded');
+        // Only a label once paid; the upgrade stands if setting it fails, so a failure is logged, not shown.
+        await stripe.subscriptions.update(path.subscriptionId, { metadata: { plan } }).catch((err: unknown) => {
+          stripeFailure(log, 'subscriptions.update (metadata)', err);
+        });
         return c.redirect(`/billing/done?plan=${plan}`, 303);
       }
       case 'unchanged':
@@ -128,9 +146,12 @@ export function checkoutRoutes(options: CheckoutRoutesOptions): Hono<BaseEnv> {
 
   app.post('/billing/manage', smallForm, async function openCustomerPortal(c) {
     const { stripe } = configured();
-    const customer = await knownCustomerId(options.db, billingEmail(c.var.assertion));
+    const customer = await knownCustomerId(options.db, billingEmail(c.var.assertion), c.var.assertion.sub);
     if (!customer) throw new AppError('conflict', 'There is no subscription to manage for your account yet. Choose a plan first.');
-    const session = await callStripe(c.var.log, 'billingPortal.sessions.create', () => stripe.billingPortal.sessions.create({ customer, return_url: portalUrl('/plans') }));
+    const configuration = await callStripe(c.var.log, 'billingPortal.configurations', () => portalConfiguration!());
+    const session = await callStripe(c.var.log, 'billingPortal.sessions.create', () =>
+      stripe.billingPortal.sessions.create({ customer, configuration, return_url: portalUrl('/plans') }),
+    );
     return c.redirect(session.url, 303);
   });
 

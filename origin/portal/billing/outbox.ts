@@ -12,9 +12,11 @@ import type { ProvisioningIntent } from './subscription-state.ts';
  * Applies intents to the identity provider. The contract is idempotence, because a job can be applied
  * again after a crash between the call and the commit that marks it done:
  * - grant: find the user by email or create them (a welcome email only when created, never a password
- *   in it), then make their plan groups exactly `[plan]` (adding it, removing any other plan's group).
+ *   in it), then move the portal's own plan-group grant to `plan` (adding its group, leaving the group
+ *   of an earlier portal grant; a plan group the portal did not grant is never removed).
  *   Granting what is already granted changes nothing and sends nothing.
- * - revoke: remove every plan group from the user found by email; no user, or no group, is success.
+ * - revoke: take back the portal's grant from the user the customer's plan was granted to (by Keycloak
+ *   id, else by email); no user, or no grant, is success.
  * Throw to have the job retried later; the message is recorded (keep secrets out of it).
  */
 export interface Provisioner {

@@ -18,7 +18,7 @@ describe('choosePurchasePath', () => {
   });
 
   it('switches the item of an active or trialing subscription to the new plan\'s price', () => {
-    expect(choosePurchasePath('ENTERPRISE', [sub()], prices)).toEqual({ kind: 'switch', subscriptionId: 'sub_1', itemId: 'si_1', from: 'PRO' });
+    expect(choosePurchasePath('ENTERPRISE', [sub()], prices)).toEqual({ kind: 'switch', subscriptionId: 'sub_1', itemId: 'si_1', from: 'PRO', upgrade: true });
     expect(choosePurchasePath('STARTER', [sub({ status: 'trialing' })], prices)).toMatchObject({ kind: 'switch', from: 'PRO' });
   });
 
@@ -31,9 +31,15 @@ describe('choosePurchasePath', () => {
     });
   });
 
-  it('changes nothing when the subscription already sells the plan, and repairs a stale metadata plan', () => {
+  it('changes nothing when the subscription already sells the plan, and repairs a stale metadata plan without charging', () => {
     expect(choosePurchasePath('PRO', [sub()], prices)).toEqual({ kind: 'unchanged', subscriptionId: 'sub_1' });
-    expect(choosePurchasePath('PRO', [sub({ metadataPlan: 'STARTER' })], prices)).toMatchObject({ kind: 'switch', from: 'PRO' });
+    expect(choosePurchasePath('PRO', [sub({ metadataPlan: 'STARTER' })], prices)).toMatchObject({ kind: 'switch', from: 'PRO', upgrade: false });
+  });
+
+  it('marks a switch to a better plan, or from a plan it cannot tell, as an upgrade to be paid first, and a cheaper one as not', () => {
+    expect(choosePurchasePath('PRO', [sub({ items: [{ id: 'si_1', priceId: 'price_s' }], metadataPlan: 'STARTER' })], prices)).toMatchObject({ upgrade: true });
+    expect(choosePurchasePath('STARTER', [sub()], prices)).toMatchObject({ kind: 'switch', upgrade: false });
+    expect(choosePurchasePath('STARTER', [sub({ items: [{ id: 'si_1', priceId: 'price_legacy' }], metadataPlan: null })], prices)).toMatchObject({ from: null, upgrade: true });
   });
 
   it('blocks a subscription waiting for a payment, and one with items the platform did not make', () => {

@@ -4,16 +4,22 @@
 // Why plan switches change the subscription through the API (Stripe's "change the price of existing
 // subscriptions" guide: update the subscription item's price) rather than through the customer portal:
 // - Checkout cannot change an existing subscription, and a second Checkout would sell a second one.
-// - The webhook reads the plan from `metadata.plan` (stripe-events.ts). One update call changes the item's
-//   price and `metadata.plan` together, so the customer.subscription.updated event carries the new plan;
-//   the portal's own plan switch would change the price and leave `metadata.plan` stale.
-// - The button the user pressed names the plan; the API switches to exactly that one.
+// - The webhook reads the plan from the subscription's price (stripe-events.ts), so the
+//   customer.subscription.updated event carries the new plan whoever changed the price; but only our
+//   switch decides how an upgrade is paid for (below) and names exactly the plan pressed.
 // The customer portal is still where customers update cards, see invoices and cancel ("Manage billing");
-// its configuration must keep plan switching off for the metadata reason above.
-// Proration: Stripe's default (create_prorations) — the difference is billed on the next invoice; a
-// failed payment then follows the usual past_due → canceled path.
+// the configuration it opens with (portal-configuration.ts) has plan switching off, so every switch goes this way.
+// Paying for a switch:
+// - An upgrade is invoiced at once (proration_behavior=always_invoice) as a pending update
+//   (payment_behavior=pending_if_incomplete): Stripe applies the new price only once that invoice is paid,
+//   so the subscription, its events and the plan granted stay the old one until the money is in. Billing it
+//   at the next renewal instead would grant the better plan now, and keep it through past_due if unpaid.
+// - A downgrade owes nothing now (the unused time becomes a credit on the next invoice, Stripe's default
+//   create_prorations), so it applies at once, with no payment to wait for.
+// Pending updates accept no metadata, so an upgrade's `metadata.plan` (a label for people reading the
+// dashboard; the webhook goes by the price) is set by a second call once the upgrade is paid.
 import { createHash } from 'node:crypto';
-import { isPlan, PLANS, type Plan } from '#shared/plan-matrix';
+import { bestPlan, isPlan, PLANS, type Plan } from '#shared/plan-matrix';
 
 /** The parts of a Stripe subscription this policy reads. */
 export interface LiveSubscription {
@@ -29,7 +35,8 @@ export type BlockedReason = 'needs_payment' | 'unexpected_items';
 
 export type PurchasePath =
   | { kind: 'checkout' }
-  | { kind: 'switch'; subscriptionId: string; itemId: string; from: Plan | null }
+  /** `upgrade`: the target is better than the current plan (or that plan is unknown), so it must be paid first. */
+  | { kind: 'switch'; subscriptionId: string; itemId: string; from: Plan | null; upgrade: boolean }
   | { kind: 'unchanged'; subscriptionId: string }
   | { kind: 'blocked'; reason: BlockedReason; status: string };
 
@@ -51,7 +58,10 @@ export function choosePurchasePath(target: Plan, subscriptions: readonly LiveSub
   // The platform sells one price per subscription; anything else was made by hand and is not ours to rewrite.
   if (!item || others.length > 0) return { kind: 'blocked', reason: 'unexpected_items', status: current.status };
   if (item.priceId === prices[target] && current.metadataPlan === target) return { kind: 'unchanged', subscriptionId: current.id };
-  return { kind: 'switch', subscriptionId: current.id, itemId: item.id, from: planOfPrice(prices, item.priceId) ?? (isPlan(current.metadataPlan) ? current.metadataPlan : null) };
+  const from = planOfPrice(prices, item.priceId) ?? (isPlan(current.metadataPlan) ? current.metadataPlan : null);
+  // An unknown current plan counts as an upgrade: the safe side is to be paid before granting.
+  const upgrade = from === null || (from !== target && bestPlan([from, target]) === target);
+  return { kind: 'switch', subscriptionId: current.id, itemId: item.id, from, upgrade };
 }
 
 export function planOfPrice(prices: PlanPrices, priceId: string): Plan | null {

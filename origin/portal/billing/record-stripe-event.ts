@@ -3,6 +3,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { auditLog, provisioningOutbox, stripeEvents, subscriptions, type PortalSchema } from '../schema.ts';
+import type { PlanPrices } from './purchase-path.ts';
 import { mapStripeEvent, type StripeEventEnvelope } from './stripe-events.ts';
 import { applyChange, type SubscriptionState } from './subscription-state.ts';
 
@@ -19,8 +20,8 @@ export interface RecordResult {
 
 const ACTOR = 'stripe-webhook';
 
-export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope, payload: Record<string, unknown>): Promise<RecordResult> {
-  const mapping = mapStripeEvent(event);
+export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope, payload: Record<string, unknown>, prices: PlanPrices | null): Promise<RecordResult> {
+  const mapping = mapStripeEvent(event, prices);
   const created = new Date(event.created * 1000);
   const storeEvent = async (tx: PortalDb, outcome: Exclude<RecordOutcome, 'duplicate'>) => {
     const rows = await tx
@@ -53,15 +54,17 @@ export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope
     const { change } = mapping;
     const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.customerId, change.customerId));
     const current: SubscriptionState | null = row
-      ? { customerId: row.customerId, email: row.email, name: row.name, plan: row.plan, status: row.status, lastEventCreated: row.lastEventCreated }
+      ? { customerId: row.customerId, subscriptionId: row.subscriptionId, email: row.email, name: row.name, startedBy: row.checkoutUserSub, plan: row.plan, status: row.status, lastEventCreated: row.lastEventCreated }
       : null;
     const { next, stale, intent } = applyChange(current, change, event.created);
     if (!(await storeEvent(tx, stale ? 'stale' : 'applied'))) return { outcome: 'duplicate', jobId: null };
 
     const values = {
       customerId: next.customerId,
+      subscriptionId: next.subscriptionId,
       email: next.email,
       name: next.name,
+      checkoutUserSub: next.startedBy,
       plan: next.plan,
       status: next.status,
       lastEventCreated: next.lastEventCreated,
@@ -87,6 +90,7 @@ export async function recordStripeEvent(db: PortalDb, event: StripeEventEnvelope
         type: event.type,
         status: next.status,
         plan: next.plan,
+        ...(change.overriddenMetadataPlan !== undefined ? { metadataPlanIgnored: change.overriddenMetadataPlan } : {}),
         ...(intent ? { enqueued: intent.action, jobId } : {}),
       },
     });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { accessForStatus, mapStripeEvent, type StripeEventEnvelope } from './stripe-events.ts';
+import { accessForStatus, mapStripeEvent as mapWithPrices, type StripeEventEnvelope } from './stripe-events.ts';
+
+const PRICES = { STARTER: 'price_starter', PRO: 'price_pro', ENTERPRISE: 'price_enterprise' } as const;
+const mapStripeEvent = (e: StripeEventEnvelope) => mapWithPrices(e, PRICES);
 
 function event(type: string, object: Record<string, unknown>): StripeEventEnvelope {
   return { id: 'evt_1', type, created: 1_700_000_000, data: { object } };
@@ -12,18 +15,21 @@ const checkout = (over: Record<string, unknown> = {}) =>
     payment_status: 'paid',
     customer: 'cus_1',
     customer_details: { email: 'ada@example.com', name: 'Ada Lovelace' },
+    subscription: 'sub_9',
     metadata: { plan: 'PRO' },
     ...over,
   });
 
-const subscription = (type: string, status: string, plan: unknown = 'PRO') =>
-  event(type, { object: 'subscription', id: 'sub_1', customer: 'cus_1', status, metadata: { plan } });
+type PlanName = keyof typeof PRICES;
+const itemsFor = (...priceIds: string[]) => ({ object: 'list', data: priceIds.map((id, i) => ({ id: `si_${i}`, object: 'subscription_item', price: { id, object: 'price' } })) });
+const subscription = (type: string, status: string, plan: PlanName = 'PRO', extra: Record<string, unknown> = {}) =>
+  event(type, { object: 'subscription', id: 'sub_1', customer: 'cus_1', status, items: itemsFor(PRICES[plan]), metadata: { plan }, ...extra });
 
 describe('mapStripeEvent', () => {
   it('grants the plan of a completed subscription checkout to the customer it names', () => {
     expect(mapStripeEvent(checkout())).toEqual({
       kind: 'change',
-      change: { customerId: 'cus_1', status: 'active', access: 'grant', plan: 'PRO', email: 'ada@example.com', name: 'Ada Lovelace' },
+      change: { customerId: 'cus_1', subscriptionId: 'sub_9', status: 'active', access: 'grant', plan: 'PRO', email: 'ada@example.com', name: 'Ada Lovelace' },
     });
   });
 
@@ -46,7 +52,6 @@ describe('mapStripeEvent', () => {
     const mapped = mapStripeEvent(checkout({ metadata: { plan: 'GOLD'.repeat(50) } }));
     expect(mapped).toMatchObject({ kind: 'rejected', reason: 'unknown_plan', customerId: 'cus_1' });
     expect(mapped.kind === 'rejected' && mapped.detail.length).toBeLessThan(120);
-    expect(mapStripeEvent(subscription('customer.subscription.updated', 'active', 'pro'))).toMatchObject({ kind: 'rejected', reason: 'unknown_plan' });
     expect(mapStripeEvent(checkout({ metadata: {} }))).toMatchObject({ kind: 'rejected', reason: 'unknown_plan' });
   });
 
@@ -55,16 +60,16 @@ describe('mapStripeEvent', () => {
       for (const status of ['active', 'trialing']) {
         expect(mapStripeEvent(subscription(type, status, 'ENTERPRISE'))).toEqual({
           kind: 'change',
-          change: { customerId: 'cus_1', status, access: 'grant', plan: 'ENTERPRISE' },
+          change: { customerId: 'cus_1', subscriptionId: 'sub_1', status, access: 'grant', plan: 'ENTERPRISE' },
         });
       }
     }
   });
 
   it('keeps access while past_due, whatever plan the snapshot shows', () => {
-    expect(mapStripeEvent(subscription('customer.subscription.updated', 'past_due', 'nonsense'))).toEqual({
+    expect(mapStripeEvent(subscription('customer.subscription.updated', 'past_due', 'PRO', { items: itemsFor('price_other'), metadata: { plan: 'nonsense' } }))).toEqual({
       kind: 'change',
-      change: { customerId: 'cus_1', status: 'past_due', access: 'keep' },
+      change: { customerId: 'cus_1', subscriptionId: 'sub_1', status: 'past_due', access: 'keep' },
     });
   });
 
@@ -76,6 +81,27 @@ describe('mapStripeEvent', () => {
       kind: 'change',
       change: { access: 'revoke', status: 'canceled' },
     });
+  });
+
+  it('grants the plan the price pays for when metadata.plan claims a better one, and says so', () => {
+    const mapped = mapStripeEvent(subscription('customer.subscription.updated', 'active', 'STARTER', { metadata: { plan: 'ENTERPRISE' } }));
+    expect(mapped).toEqual({ kind: 'change', change: { customerId: 'cus_1', subscriptionId: 'sub_1', status: 'active', access: 'grant', plan: 'STARTER', overriddenMetadataPlan: 'ENTERPRISE' } });
+    // Without metadata at all (a subscription made in the dashboard), the price alone decides.
+    expect(mapStripeEvent(subscription('customer.subscription.created', 'active', 'PRO', { metadata: {} }))).toMatchObject({ kind: 'change', change: { plan: 'PRO' } });
+  });
+
+  it('rejects a granting subscription whose price is no plan\'s, or with other than one item, quoting only a short excerpt', () => {
+    const unknown = mapStripeEvent(subscription('customer.subscription.updated', 'active', 'PRO', { items: itemsFor(`price_${'x'.repeat(300)}`) }));
+    expect(unknown).toMatchObject({ kind: 'rejected', reason: 'unknown_price', customerId: 'cus_1' });
+    expect(unknown.kind === 'rejected' && unknown.detail.length).toBeLessThan(120);
+    expect(mapStripeEvent(subscription('customer.subscription.updated', 'active', 'PRO', { items: itemsFor(PRICES.PRO, PRICES.STARTER) }))).toMatchObject({
+      kind: 'rejected',
+      reason: 'unexpected_items',
+    });
+    expect(mapStripeEvent(subscription('customer.subscription.updated', 'active', 'PRO', { items: itemsFor() }))).toMatchObject({ kind: 'rejected', reason: 'unexpected_items' });
+    expect(mapStripeEvent(subscription('customer.subscription.updated', 'active', 'PRO', { items: undefined }))).toMatchObject({ kind: 'rejected', reason: 'unexpected_items' });
+    // A portal without configured prices cannot tell a plan from a price: it grants nothing from subscriptions.
+    expect(mapWithPrices(subscription('customer.subscription.updated', 'active', 'PRO'), null)).toMatchObject({ kind: 'rejected', reason: 'unknown_price' });
   });
 
   it('gives no access to an incomplete subscription', () => {

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '#shared/errors';
 import type { BaseEnv } from '../../common/env.ts';
+import type { PlanPrices } from './purchase-path.ts';
 import { recordStripeEvent, type PortalDb } from './record-stripe-event.ts';
 import { verifyStripeEvent, type VerifyFailure } from './verify-stripe-event.ts';
 
@@ -15,6 +16,8 @@ export interface StripeWebhookOptions {
   db: PortalDb;
   /** `whsec_…`; without it the route answers 503 billing_not_configured. */
   webhookSecret?: string;
+  /** Each plan's Stripe price: a subscription's plan is read from its price. Without them no subscription event grants. */
+  prices?: PlanPrices;
   maxBodyBytes?: number;
   /** Seconds a signature stays acceptable; Stripe's default (300) when absent. */
   toleranceSeconds?: number;
@@ -43,7 +46,7 @@ export function stripeWebhookRoutes(options: StripeWebhookOptions): Hono<BaseEnv
       throw refusal(verified.reason);
     }
     const { event, payload } = verified;
-    const result = await recordStripeEvent(options.db, event, payload);
+    const result = await recordStripeEvent(options.db, event, payload, options.prices ?? null);
     c.var.log.info({ eventId: event.id, type: event.type, outcome: result.outcome, jobId: result.jobId }, 'stripe event recorded');
     if (result.jobId !== null) options.onEnqueued?.();
     return c.json({ received: true });

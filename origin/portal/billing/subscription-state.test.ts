@@ -5,19 +5,20 @@ import { applyChange, type SubscriptionState } from './subscription-state.ts';
 const T = 1_700_000_000;
 const grant = (plan: 'STARTER' | 'PRO' | 'ENTERPRISE', extra: Partial<SubscriptionChange> = {}): SubscriptionChange => ({
   customerId: 'cus_1',
+  subscriptionId: 'sub_1',
   status: 'active',
   access: 'grant',
   plan,
   ...extra,
 });
 const checkoutPro = grant('PRO', { email: 'ada@example.com', name: 'Ada' });
-const revoke: SubscriptionChange = { customerId: 'cus_1', status: 'canceled', access: 'revoke' };
+const revoke: SubscriptionChange = { customerId: 'cus_1', subscriptionId: 'sub_1', status: 'canceled', access: 'revoke' };
 
 describe('applyChange', () => {
   it('enqueues a grant for a first checkout', () => {
     const t = applyChange(null, checkoutPro, T);
     expect(t.stale).toBe(false);
-    expect(t.next).toEqual({ customerId: 'cus_1', email: 'ada@example.com', name: 'Ada', plan: 'PRO', status: 'active', lastEventCreated: T });
+    expect(t.next).toEqual({ customerId: 'cus_1', subscriptionId: 'sub_1', email: 'ada@example.com', name: 'Ada', startedBy: null, plan: 'PRO', status: 'active', lastEventCreated: T });
     expect(t.intent).toEqual({ action: 'grant', customerId: 'cus_1', email: 'ada@example.com', name: 'Ada', plan: 'PRO' });
   });
 
@@ -42,7 +43,7 @@ describe('applyChange', () => {
 
   it('keeps the plan while past_due and enqueues nothing', () => {
     const s = applyChange(null, checkoutPro, T).next;
-    const t = applyChange(s, { customerId: 'cus_1', status: 'past_due', access: 'keep' }, T + 1);
+    const t = applyChange(s, { customerId: 'cus_1', subscriptionId: 'sub_1', status: 'past_due', access: 'keep' }, T + 1);
     expect(t.next).toMatchObject({ plan: 'PRO', status: 'past_due' });
     expect(t.intent).toBeNull();
   });
@@ -74,5 +75,24 @@ describe('applyChange', () => {
   it('applies an event of the same second as the last one', () => {
     const s: SubscriptionState = applyChange(null, checkoutPro, T).next;
     expect(applyChange(s, revoke, T).intent).toMatchObject({ action: 'revoke' });
+  });
+
+  it('never grants a subscription again once it is canceled, even by an active snapshot of the same second delivered later', () => {
+    const s = applyChange(null, checkoutPro, T).next;
+    const deleted = applyChange(s, revoke, T + 5);
+    const late = applyChange(deleted.next, grant('PRO'), T + 5);
+    expect(late.stale).toBe(true);
+    expect(late.next).toMatchObject({ plan: null, status: 'canceled', subscriptionId: 'sub_1' });
+    expect(late.intent).toBeNull();
+    // Nor later, for that id: Stripe never reactivates a canceled subscription.
+    expect(applyChange(deleted.next, grant('PRO'), T + 6).next.plan).toBeNull();
+  });
+
+  it('grants a new subscription of the same customer after the old one was canceled, in the same second', () => {
+    const deleted = applyChange(applyChange(null, checkoutPro, T).next, revoke, T + 5).next;
+    const renewed = applyChange(deleted, grant('STARTER', { subscriptionId: 'sub_2' }), T + 5);
+    expect(renewed.stale).toBe(false);
+    expect(renewed.next).toMatchObject({ plan: 'STARTER', status: 'active', subscriptionId: 'sub_2' });
+    expect(renewed.intent).toMatchObject({ action: 'grant', plan: 'STARTER' });
   });
 });

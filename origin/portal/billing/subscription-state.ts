@@ -5,8 +5,12 @@ import { accessForStatus, type SubscriptionChange } from './stripe-events.ts';
 
 export interface SubscriptionState {
   customerId: string;
+  /** The Stripe subscription of the newest event applied (null before one named it, and in rows older than the column). */
+  subscriptionId: string | null;
   email: string | null;
   name: string | null;
+  /** The portal user who started the customer's Checkout, if one signed in did (see known-customer.ts). */
+  startedBy: string | null;
   /** The plan access is granted for right now; null when the customer has none. */
   plan: Plan | null;
   status: string;
@@ -24,25 +28,34 @@ export type ProvisioningIntent =
 
 export interface Transition {
   next: SubscriptionState;
-  /** The event is older than the last one applied: plan and status were left alone. */
+  /** The event is older than the last one applied, or about a subscription that has ended: plan and status were left alone. */
   stale: boolean;
   /** What to enqueue, or null when what is provisioned does not change. */
   intent: ProvisioningIntent | null;
 }
 
+/** Statuses Stripe never leaves: that subscription is over for good, and only a new one grants again. */
+const FINAL = new Set(['canceled', 'incomplete_expired']);
+
 export function applyChange(current: SubscriptionState | null, change: SubscriptionChange, eventCreated: number): Transition {
-  // Stripe's `created` has one-second resolution: an event of the same second as the last one applies.
-  const stale = current !== null && eventCreated < current.lastEventCreated;
+  // Stripe's `created` has one-second resolution: an event of the same second as the last one applies,
+  // except to a subscription that has ended. Its `updated` snapshot of that second may be delivered after
+  // the `deleted` one, and must not bring it back.
+  const ended = current !== null && current.subscriptionId !== null && change.subscriptionId === current.subscriptionId && FINAL.has(current.status);
+  const stale = current !== null && (eventCreated < current.lastEventCreated || ended);
   // Identity is not ordered by time: a late checkout still tells us who the customer is.
   const email = (stale ? (current?.email ?? change.email) : (change.email ?? current?.email)) ?? null;
   const name = (stale ? (current?.name ?? change.name) : (change.name ?? current?.name)) ?? null;
+  const startedBy = current?.startedBy ?? change.startedBy ?? null;
   const next: SubscriptionState =
     stale && current
-      ? { ...current, email, name }
+      ? { ...current, email, name, startedBy }
       : {
           customerId: change.customerId,
+          subscriptionId: change.subscriptionId ?? current?.subscriptionId ?? null,
           email,
           name,
+          startedBy,
           plan: change.access === 'grant' ? (change.plan ?? null) : change.access === 'revoke' ? null : (current?.plan ?? null),
           status: change.status,
           lastEventCreated: eventCreated,

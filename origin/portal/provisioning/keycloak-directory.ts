@@ -96,21 +96,25 @@ export class KeycloakUserDirectory implements UserDirectory {
     }
   }
 
-  async setPlanGroup(userId: string, plan: Plan | null): Promise<void> {
+  async planGroupsOf(userId: string): Promise<Plan[]> {
+    const planGroups = await this.#planGroupIds();
+    const current = await this.#call("reading the user's groups", () => this.#kc.users.listGroups({ id: userId, briefRepresentation: true }));
+    const ids = new Set(current.map((group) => group.id));
+    return [...planGroups].filter(([, id]) => ids.has(id)).map(([plan]) => plan);
+  }
+
+  async joinPlanGroup(userId: string, plan: Plan): Promise<void> {
+    // Keycloak answers 204 whether or not the user was already a member.
+    await this.#withPlanGroup(plan, (groupId) => this.#call(`adding the user to group ${plan}`, () => this.#kc.users.addToGroup({ id: userId, groupId })));
+  }
+
+  async leavePlanGroup(userId: string, plan: Plan): Promise<void> {
+    await this.#withPlanGroup(plan, (groupId) => this.#call(`removing the user from group ${plan}`, () => this.#kc.users.delFromGroup({ id: userId, groupId })));
+  }
+
+  async #withPlanGroup(plan: Plan, run: (groupId: string) => Promise<unknown>): Promise<void> {
     try {
-      const planGroups = await this.#planGroupIds();
-      const planGroupIds = new Set(planGroups.values());
-      const wanted = plan === null ? null : planGroups.get(plan)!;
-      const current = await this.#call("reading the user's groups", () => this.#kc.users.listGroups({ id: userId, briefRepresentation: true }));
-      // Join before leaving: an upgrade never passes through "no plan"; other groups are not ours to touch.
-      if (wanted !== null && !current.some((group) => group.id === wanted)) {
-        await this.#call(`adding the user to group ${plan}`, () => this.#kc.users.addToGroup({ id: userId, groupId: wanted }));
-      }
-      for (const group of current) {
-        if (group.id && group.id !== wanted && planGroupIds.has(group.id)) {
-          await this.#call(`removing the user from group ${group.name ?? group.id}`, () => this.#kc.users.delFromGroup({ id: userId, groupId: group.id! }));
-        }
-      }
+      await run((await this.#planGroupIds()).get(plan)!);
     } catch (error) {
       // Group ids are cached; a group recreated in Keycloak gets a new one. Look them up again next time.
       this.#planGroups = undefined;

@@ -21,8 +21,12 @@ export interface UserDirectory {
    * `emailVerified` is the provider's own flag: whether the user proved they read that address.
    */
   ensureUser(input: { email: string; name: string | null }): Promise<DirectoryUser & { created: boolean; needsPassword: boolean; emailVerified: boolean }>;
-  /** Makes the user's plan-group membership exactly `plan` (null: no plan group); other groups are left alone. */
-  setPlanGroup(userId: string, plan: Plan | null): Promise<void>;
+  /** The plan groups the user is a member of, whoever put them there. */
+  planGroupsOf(userId: string): Promise<Plan[]>;
+  /** Adds the user to the plan's group (already a member: nothing changes). */
+  joinPlanGroup(userId: string, plan: Plan): Promise<void>;
+  /** Removes the user from the plan's group (not a member: nothing changes); other groups are left alone. */
+  leavePlanGroup(userId: string, plan: Plan): Promise<void>;
   /**
    * Has the identity provider email the user a single-use link to set their password (Keycloak's
    * execute-actions-email with UPDATE_PASSWORD). The link ends on `redirectUri`.

@@ -1,13 +1,14 @@
-// The outbox's Provisioner: applies a paid plan to the identity provider (user found or created, plan
-// group made exactly the plan) and sends the welcome email once per Stripe customer.
-import { eq, sql } from 'drizzle-orm';
+// The outbox's Provisioner: applies a paid plan to the identity provider (user found or created, the
+// portal's own plan-group grant moved to the plan) and sends the welcome email once per Stripe customer.
+import { and, eq, sql } from 'drizzle-orm';
 import type { InstanceRegistry } from '#shared/instance-registry';
 import { bestPlan, instancesFor, type Plan, type PlanMatrix } from '#shared/plan-matrix';
 import { publicUrl } from '../../common/public-url.ts';
 import type { PortalDb } from '../billing/record-stripe-event.ts';
 import type { Provisioner } from '../billing/outbox.ts';
 import { accessForStatus } from '../billing/stripe-events.ts';
-import { auditLog, setPasswordEmails, subscriptions, welcomeEmails } from '../schema.ts';
+import { auditLog, planGrants, setPasswordEmails, subscriptions, welcomeEmails } from '../schema.ts';
+import { planGrantChanges } from './plan-grant-changes.ts';
 import type { Mailer, UserDirectory } from './ports.ts';
 import { ProvisioningError } from './provisioning-error.ts';
 
@@ -29,7 +30,9 @@ const ACTOR = 'provisioner';
 
 /**
  * Side effects and their idempotence, since the outbox may apply a job twice:
- * - the user and their plan group are desired state in Keycloak: applying them again changes nothing;
+ * - the user and their plan group are desired state in Keycloak: applying them again changes nothing.
+ *   Only groups the portal granted (plan_grants) are ever removed: anyone can type an email at Checkout,
+ *   and a purchase or cancellation under it must not take away a plan an administrator gave that user;
  * - the set-password email is owed while the user still has no password (`needsPassword`), once per
  *   customer: recorded in `set_password_emails` as soon as Keycloak accepts the request;
  * - the welcome email, once per customer: recorded in `welcome_emails` as soon as Mailgun accepts it.
@@ -54,7 +57,9 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
           `Keycloak user ${user.id} has the email ${email} unverified, so the plan paid by Stripe customer ${customerId} is not attached to it: if that user owns the address, mark it verified in Keycloak; otherwise change that user's email`,
         );
       }
-      await directory.setPlanGroup(user.id, plan);
+      // Recorded first, so a revoke can reach this user by id even if a later step fails.
+      await db.update(subscriptions).set({ keycloakUserId: user.id }).where(eq(subscriptions.customerId, customerId));
+      await applyPlan(user.id, plan, customerId);
       if (user.created) await audit('provisioning.user_created', customerId, { userId: user.id });
       if (plan !== paidPlan) await audit('provisioning.plan_from_other_subscriptions', customerId, { paid: paidPlan, applied: plan });
       if (plan === null) return;
@@ -79,14 +84,47 @@ export function createProvisioner(options: ProvisionerOptions): Provisioner {
     },
 
     async revoke({ email, customerId }) {
-      const user = await directory.findUserByEmail(email);
-      if (!user) return;
       // Another live subscription with this email still pays for a plan: keep that one.
       const plan = await planForEmail(db, email, null);
-      await directory.setPlanGroup(user.id, plan);
+      // The user the plan was granted to, by id: an administrator may have changed their email since.
+      const [row] = await db.select({ userId: subscriptions.keycloakUserId }).from(subscriptions).where(eq(subscriptions.customerId, customerId));
+      const done = row?.userId ? await applyPlanIfUserExists(row.userId, plan, customerId) : false;
+      if (!done) {
+        // Granted before user ids were recorded, or that user was deleted: whoever holds the email now.
+        const user = await directory.findUserByEmail(email);
+        if (!user) return;
+        await applyPlan(user.id, plan, customerId);
+      }
       if (plan !== null) await audit('provisioning.plan_from_other_subscriptions', customerId, { paid: null, applied: plan });
     },
   };
+
+  async function applyPlanIfUserExists(userId: string, plan: Plan | null, customerId: string): Promise<boolean> {
+    try {
+      await applyPlan(userId, plan, customerId);
+      return true;
+    } catch (error) {
+      if (error instanceof ProvisioningError && error.code === 'idp_not_found') return false;
+      throw error;
+    }
+  }
+
+  /** Moves the portal's own grant for this user to `plan` (null: takes it back); groups it did not grant stay. */
+  async function applyPlan(userId: string, plan: Plan | null, customerId: string): Promise<void> {
+    const member = await directory.planGroupsOf(userId);
+    const granted = (await db.select({ plan: planGrants.plan }).from(planGrants).where(eq(planGrants.userId, userId))).map((r) => r.plan);
+    const changes = planGrantChanges(plan, member, granted);
+    // Join before leaving: an upgrade never passes through "no plan".
+    if (changes.join) {
+      await db.insert(planGrants).values({ userId, plan: changes.join, customerId }).onConflictDoNothing();
+      await directory.joinPlanGroup(userId, changes.join);
+    }
+    for (const old of changes.leave) {
+      if (member.includes(old)) await directory.leavePlanGroup(userId, old);
+      await db.delete(planGrants).where(and(eq(planGrants.userId, userId), eq(planGrants.plan, old)));
+    }
+    if (changes.heldOutside) await audit('provisioning.plan_group_held_outside_portal', customerId, { userId, plan });
+  }
 
   async function recorded(table: typeof welcomeEmails | typeof setPasswordEmails, customerId: string): Promise<boolean> {
     const [row] = await db.select({ customerId: table.customerId }).from(table).where(eq(table.customerId, customerId));
