@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 export const MAX_CONTENT_LENGTH = 500_000;
 
-export const PageTitle = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const MAX_TITLE_LENGTH = 200;
+const TITLE_TOO_LONG = `must be at most ${MAX_TITLE_LENGTH} characters`;
+
+export const PageTitle = z.string().trim().min(1, 'must not be empty').max(MAX_TITLE_LENGTH, TITLE_TOO_LONG);
 export const PageContent = z.string().max(MAX_CONTENT_LENGTH, `must be at most ${MAX_CONTENT_LENGTH} characters`);
 export const ChangeMessage = z.string().max(500, 'must be at most 500 characters');
 /** Normalised later (policy/page-path.ts); this only bounds the work of normalising it. */
@@ -12,17 +15,19 @@ export const PagePathInput = z.string().max(600, 'must be at most 600 characters
 
 /** The editor's fields as posted for saving; the path may be empty (then derived from the title). */
 export const PageForm = z.object({
-  title: z.string().trim().min(1, 'a page needs a title').max(200, 'must be at most 200 characters'),
+  title: z.string().trim().min(1, 'a page needs a title').max(MAX_TITLE_LENGTH, TITLE_TOO_LONG),
   path: PagePathInput,
   content: PageContent,
   message: ChangeMessage,
 });
 /** For a preview: the same limits, the title not needed yet. */
-export const PreviewForm = PageForm.extend({ title: z.string().max(200, 'must be at most 200 characters') });
+export const PreviewForm = PageForm.extend({ title: z.string().max(MAX_TITLE_LENGTH, TITLE_TOO_LONG) });
+
+const FIELD_LABELS: Readonly<Record<string, string>> = { title: 'Title', path: 'Path', content: 'Content', message: 'Change note' };
 
 /** The first problem of a refused form, as one sentence for the form's notice. */
 export function formProblem(error: z.ZodError): string {
   const issue = error.issues[0];
-  const field = issue?.path.join('.') || 'form';
-  return `${field === 'title' ? 'Title' : field === 'content' ? 'Content' : field === 'message' ? 'Change note' : field === 'path' ? 'Path' : field}: ${issue?.message ?? 'is not valid'}.`;
+  const field = String(issue?.path[0] ?? 'form');
+  return `${FIELD_LABELS[field] ?? field}: ${issue?.message ?? 'is not valid'}.`;
 }
